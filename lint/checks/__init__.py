@@ -1,0 +1,1 @@
+"""Built-in rules, registered through the `hrlint.rules` entry points in pyproject.toml."""

@@ -1,0 +1,158 @@
+"""Consistency between front-matter fields: titles, url slug, file name and subject."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lint.findings import Severity
+from lint.registry import Rule
+
+
+def slugify(text: str) -> str:
+    """The site's slug: lowercase, drop everything but letters, digits and spaces, spaces -> '-'.
+
+    Derived from the seed articles: "alcohol-related" becomes "alcoholrelated" and
+    "strategies, and how" becomes "strategies-and-how".
+    """
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9\s]", "", text)
+    return "-".join(text.split())
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _strings(data, *keys):
+    values = [data.get(k) if isinstance(data, dict) else None for k in keys]
+    return values if all(isinstance(v, str) for v in values) else None
+
+
+class TitleMatch(Rule):
+    id = "consistency/title-match"
+    summary = "`article_title` and `question` must read the same as `title`."
+    default_severity = Severity.ERROR
+    options_schema = {
+        "fields": {"type": "array", "items": {"type": "string"}, "default": ["article_title", "question"],
+                   "description": "fields that must equal `title` (whitespace-insensitive)"},
+    }
+    explanation = """
+Why: the title, the on-page article title and the question are shown in different places (search
+results, the page heading, the Q&A block); when one is edited and the others are not, readers see
+two different questions.
+
+Example:
+    title: What is naloxone?
+    question: What is naloxone and how is it used?
+"""
+
+    def check(self, doc, ctx):
+        data = doc.data
+        if not isinstance(data, dict) or not isinstance(data.get("title"), str):
+            return
+        title = data["title"]
+        for name in self.options["fields"]:
+            value = data.get(name)
+            if isinstance(value, str) and _norm(value) != _norm(title):
+                start, end = doc.value_span((name,))
+                yield self.report(doc, start, end, f"`{name}` differs from `title` (\"{_norm(title)}\")",
+                                  field=name, suggestions=[_norm(title)])
+
+
+class UrlSlug(Rule):
+    id = "consistency/url-slug"
+    summary = "`url` must end with the slug of `title`."
+    default_severity = Severity.ERROR
+    explanation = """
+Why: the url is derived from the title; when they disagree the article was retitled without
+moving it (or copied without updating), and related links to it go stale. The slug keeps letters,
+digits and spaces, lowercases them and joins words with `-` (so "alcohol-related" becomes
+"alcoholrelated").
+
+Example: `title: What is naloxone?` with `url: /learn/health-studies/questions/what-is-narcan`.
+"""
+
+    def check(self, doc, ctx):
+        values = _strings(doc.data, "title", "url")
+        if not values:
+            return
+        title, url = values
+        slug = slugify(title)
+        if slug and url.rstrip("/").rsplit("/", 1)[-1] != slug:
+            start, end = doc.value_span(("url",))
+            expected = url.rstrip("/").rsplit("/", 1)[0] + "/" + slug
+            yield self.report(doc, start, end, f"`url` does not end with the title's slug `{slug}`",
+                              field="url", suggestions=[expected])
+
+
+class FileName(Rule):
+    id = "consistency/file-name"
+    summary = "`file_name` must be the slug of `title` plus `.md`."
+    default_severity = Severity.ERROR
+    explanation = """
+Why: the CMS stores the article under `file_name`; one that does not follow the title is a sign of
+a copied or retitled article and breaks the link between file and page.
+
+Example: `title: What is naloxone?` with `file_name: what-is-narcan.md`.
+"""
+
+    def check(self, doc, ctx):
+        values = _strings(doc.data, "title", "file_name")
+        if not values:
+            return
+        title, file_name = values
+        expected = slugify(title) + ".md"
+        if expected != ".md" and file_name != expected:
+            start, end = doc.value_span(("file_name",))
+            yield self.report(doc, start, end, f"`file_name` should be `{expected}` (the title's slug)",
+                              field="file_name", suggestions=[expected])
+
+
+class Subject(Rule):
+    id = "consistency/subject"
+    summary = "`subject`, the url's subject segment and `seo.title` must name the same subject."
+    default_severity = Severity.ERROR
+    options_schema = {
+        "seo-title-prefix": {"type": "string", "default": "QuickTakes | ",
+                             "description": "what `seo.title` reads before the subject"},
+    }
+    explanation = """
+Why: the subject decides where the article is listed; when `subject`, the second url segment
+(`/learn/<subject>/...`) and `seo.title` (`QuickTakes | <subject>`) disagree, the page shows up
+under one subject and is titled with another. Checked for each `related_articleN` block too.
+
+Example: `subject: Health Studies` with `url: /learn/sociology/questions/...`.
+"""
+
+    def check(self, doc, ctx):
+        data = doc.data
+        if not isinstance(data, dict):
+            return
+        prefix = self.options["seo-title-prefix"]
+        blocks = [()] + [(k,) for k, v in data.items()
+                         if isinstance(k, str) and k.startswith("related_article") and isinstance(v, dict)]
+        for block in blocks:
+            values = data if not block else data[block[0]]
+            subject = values.get("subject")
+            if not isinstance(subject, str):
+                continue
+            url = values.get("url")
+            parts = url.split("/") if isinstance(url, str) else []
+            if len(parts) > 2 and parts[1] == "learn" and parts[2] != slugify(subject):
+                start, end = doc.value_span(block + ("url",))
+                yield self.report(doc, start, end,
+                                  f"the url's subject segment `{parts[2]}` does not match "
+                                  f"subject `{subject}` (expected `{slugify(subject)}`)",
+                                  field=".".join(block + ("url",)))
+            seo = values.get("seo") if not block else None
+            if isinstance(seo, dict) and isinstance(seo.get("title"), str):
+                expected = prefix + subject
+                if _norm(seo["title"]) != _norm(expected) and seo["title"].startswith(prefix):
+                    start, end = doc.value_span(("seo", "title"))
+                    yield self.report(doc, start, end, f"`seo.title` should be `{expected}` "
+                                      f"(the subject is `{subject}`)", field="seo.title",
+                                      suggestions=[expected])
+
+
+RULES = [TitleMatch, UrlSlug, FileName, Subject]

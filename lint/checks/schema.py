@@ -1,0 +1,271 @@
+"""Front matter validated against its JSON Schema; one rule id per kind of violation.
+
+Validation runs once per document (shared by every schema rule); each error is reported at the
+offending value, or for a missing field at the key of the mapping that lacks it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from lint.findings import Severity
+from lint.frontmatter_tree import field_name
+from lint.globs import matches
+from lint.registry import Rule
+from lint.schemas import MESSAGE_KEYWORD
+
+# jsonschema keyword -> rule id
+_KEYWORD_RULE = {
+    "required": "schema/required",
+    "type": "schema/type",
+    "format": "schema/format",
+    "pattern": "schema/pattern",
+    "enum": "schema/enum",
+    "const": "schema/enum",
+    "additionalProperties": "schema/unknown-key",
+    "unevaluatedProperties": "schema/unknown-key",
+}
+_TYPE_WORDS = {
+    "integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
+    "object": "a mapping of fields", "array": "a list", "null": "empty",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = str(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    kind = "text" if isinstance(value, str) else "the number"
+    return f"{kind} `{text}`"
+
+
+def _custom(error, keyword: str) -> str | None:
+    custom = error.schema.get(MESSAGE_KEYWORD) if isinstance(error.schema, dict) else None
+    if isinstance(custom, str):
+        return custom
+    if isinstance(custom, dict):
+        return custom.get(keyword)
+    return None
+
+
+def _message(error, name: str) -> str:
+    """An author-facing sentence for one jsonschema error."""
+    keyword, expected, value = error.validator, error.validator_value, error.instance
+    subject = f"`{name}`" if name else "the front matter"
+    custom = _custom(error, keyword)
+    found = f", found {_describe(value)}"
+    if keyword == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        want = custom or "must be " + " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+        return f"{subject} {want}{found}"
+    if custom:
+        return f"{subject} {custom}{found}"
+    if keyword == "format":
+        return f"{subject} must be a valid {expected}{found}"
+    if keyword == "pattern":
+        return f"{subject} must match the pattern `{expected}`{found}"
+    if keyword == "enum":
+        return f"{subject} must be one of: {', '.join(map(str, expected))}{found}"
+    if keyword == "const":
+        return f"{subject} must be `{expected}`{found}"
+    if keyword in ("minLength", "maxLength"):
+        size = len(value) if isinstance(value, str) else 0
+        bound = "at least" if keyword == "minLength" else "at most"
+        return f"{subject} is {size} characters long; it must be {bound} {expected}"
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        words = {"minimum": "at least", "maximum": "at most",
+                 "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}
+        return f"{subject} must be {words[keyword]} {expected}{found}"
+    if keyword in ("minItems", "maxItems"):
+        bound = "at least" if keyword == "minItems" else "at most"
+        return f"{subject} must have {bound} {expected} items"
+    detail = error.message
+    if error.context:
+        from jsonschema.exceptions import best_match
+        detail = best_match(error.context).message
+    return f"{subject}: {detail}"
+
+
+def _extra_keys(error) -> list[str]:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = set(schema.get("properties", {}))
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    return [k for k in error.instance if k not in known and not any(p.search(k) for p in patterns)]
+
+
+def _missing_key(error) -> str:
+    for name in error.validator_value:
+        if error.message.startswith(repr(name)):
+            return name
+    return str(error.validator_value[0])
+
+
+def validate(doc, ctx) -> list[tuple[str, int, int, str, str | None, list[str]]]:
+    """All schema findings of a document as (rule, start, end, message, field, suggestions)."""
+    data = doc.data
+    out: list[tuple[str, int, int, str, str | None, list[str]]] = []
+    if doc.front_matter is None or data is None:
+        return out
+    if not isinstance(data, dict):
+        start, end = doc.key_span(())
+        out.append(("schema/type", start, end,
+                    f"front matter must be a mapping of fields, found {_describe(data)}", None, []))
+        return out
+    schema = ctx.schema(doc)
+    if schema is None:
+        name = ctx.schema_name(doc)
+        start, end = doc.value_span(("_schema",)) if "_schema" in data else doc.key_span(())
+        known = ctx.schemas.names()
+        out.append(("schema/unknown-schema", start, end,
+                    f"unknown schema `{name}`; known schemas: {', '.join(known) or 'none'}",
+                    "_schema" if "_schema" in data else None,
+                    difflib.get_close_matches(name, known, n=3)))
+        return out
+    for error in schema.validator.iter_errors(data):
+        path = tuple(error.absolute_path)
+        keyword = error.validator
+        rule = _KEYWORD_RULE.get(keyword, "schema/constraint")
+        if keyword == "required":
+            missing = _missing_key(error)
+            start, end = doc.key_span(path)
+            name = field_name(path + (missing,))
+            out.append((rule, start, end, f"missing required field `{name}`", field_name(path), []))
+        elif rule == "schema/unknown-key":
+            known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+            for key in _extra_keys(error):
+                start, end = doc.key_span(path + (key,))
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"; did you mean `{close[0]}`?" if close else ""
+                out.append((rule, start, end, f"unknown field `{field_name(path + (key,))}`{hint}",
+                            field_name(path + (key,)), close))
+        else:
+            start, end = doc.value_span(path)
+            out.append((rule, start, end, _message(error, field_name(path) or ""), field_name(path), []))
+    return out
+
+
+class SchemaRule(Rule):
+    """Reports the shared validation results that carry this rule's id."""
+
+    default_severity = Severity.ERROR
+
+    def check(self, doc, ctx):
+        for rule, start, end, message, field, suggestions in ctx.memo(doc, "schema", lambda: validate(doc, ctx)):
+            if rule == self.id:
+                yield self.report(doc, start, end, message, field=field, suggestions=suggestions)
+
+
+class Required(SchemaRule):
+    id = "schema/required"
+    summary = "A field the schema requires is missing."
+    explanation = """
+Why: a missing title, url or answer breaks the page or its listing. The finding points at the
+key of the mapping that lacks the field (the opening `---` for top-level fields).
+
+Example: an article without `subject:`.
+"""
+
+
+class Type(SchemaRule):
+    id = "schema/type"
+    summary = "A value has the wrong type (text where a number is expected, a list for a mapping...)."
+    explanation = """
+Why: the CMS and templates expect each field's type; `id: "119122"` (text) or `seo:` written as a
+list render wrongly or not at all.
+
+Example: `id: abc` where `id` must be a whole number.
+"""
+
+
+class Format(SchemaRule):
+    id = "schema/format"
+    summary = "A value is not in the required format (e.g. `date` must be YYYY-MM-DD)."
+    explanation = """
+Why: dates are validated as the text the author wrote, so `2024-13-01` or `11/12/2024` is caught
+before it reaches the page.
+
+Example: `date: 2024-13-01`.
+"""
+
+
+class Pattern(SchemaRule):
+    id = "schema/pattern"
+    summary = "A value does not match the pattern the schema sets (url, file_name, seo.title)."
+    explanation = """
+Why: urls and file names follow site conventions; a url outside `/learn/<subject>/questions/`
+is a broken page.
+
+Example: `url: /questions/what-is-naloxone` (missing `/learn/<subject>`).
+"""
+
+
+class Enum(SchemaRule):
+    id = "schema/enum"
+    summary = "A value is not one of the values the schema allows."
+    explanation = """
+Why: fields such as a category or a layout accept a fixed set of values; anything else falls back
+to a default silently.
+
+Example: `layout: wide` where the schema allows `default` and `compact`.
+"""
+
+
+class UnknownKey(SchemaRule):
+    id = "schema/unknown-key"
+    summary = "A field the schema does not define (often a typo); `_`-prefixed CMS keys are allowed."
+    explanation = """
+Why: a misspelt field (`titel:`) is silently ignored by the CMS, so the real field keeps its old
+value. A close known field is suggested.
+
+Example: `page_descripton:` inside `seo`.
+"""
+
+
+class Constraint(SchemaRule):
+    id = "schema/constraint"
+    summary = "A value breaks another schema constraint (length, range, item count, combination)."
+    explanation = """
+Why: limits such as the length of `seo.page_description` keep pages within what search engines
+and templates display.
+
+Example: an `seo.page_description` of 20 characters where at least 50 are required.
+"""
+
+
+class UnknownSchema(SchemaRule):
+    id = "schema/unknown-schema"
+    summary = "`_schema` names a schema that exists in no schema folder."
+    explanation = """
+Why: the `_schema` key chooses which JSON Schema checks the file; an unknown name means nothing
+is checked. Schemas are looked up as NAME.schema.json in `schema-dirs`, then in the bundled
+`schemas/`.
+
+Example: `_schema: defualt`.
+"""
+
+
+class MissingFrontMatter(Rule):
+    id = "schema/missing-front-matter"
+    summary = "A file matched by `require-front-matter` has no front matter."
+    default_severity = Severity.ERROR
+    explanation = """
+Why: files without front matter are checked by the prose rules only; in folders where every file
+is an article (set by `require-front-matter` globs in the config), a missing block is an error.
+
+Example: `require-front-matter: ["articles/**"]` and `articles/x.md` starting without `---`.
+"""
+
+    def check(self, doc, ctx):
+        if doc.front_matter is None and doc.readable and ctx.config.require_front_matter:
+            if matches(ctx.relative(doc), ctx.config.require_front_matter):
+                yield self.report(doc, 0, 0, "this file must start with a front-matter block (`---`)")
+
+
+RULES = [Required, Type, Format, Pattern, Enum, UnknownKey, Constraint, UnknownSchema, MissingFrontMatter]

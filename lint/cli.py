@@ -1,0 +1,142 @@
+"""The `hrlint` command line (click). Heavy modules are imported inside commands, so that
+`hrlint --version` stays fast."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from lint import __version__
+
+FAIL_ON = ("error", "warning", "info")
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _usage_error(message: str) -> "NoReturn":  # noqa: F821
+    click.echo(f"hrlint: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="hrlint")
+def main() -> None:
+    """hrlint: lint harm-reduction health articles (front matter, wording, links)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rule ids or families (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, metavar="RULES",
+              help="Skip these rule ids or families (comma-separated, repeatable).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity that makes the exit code 1 [default: warning, or the config's].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this config file instead of searching for one.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source excerpt, no summary.")
+@click.option("--statistics", is_flag=True, help="Also print the number of findings per rule.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, statistics, debug):
+    """Check PATHS (files or folders; default: the current folder)."""
+    from lint.config import ConfigError, load
+    from lint.findings import Severity
+    from lint.output import FORMATS
+    from lint.runner import Linter
+
+    cwd = Path.cwd()
+    try:
+        config = load(config_path, cwd)
+        linter = Linter(config, _split(select), _split(ignore), debug=debug)
+        report = linter.run(list(paths) or [Path(".")], cwd)
+    except ConfigError as exc:
+        _usage_error(str(exc))
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, exit 2
+        if debug:
+            raise
+        _usage_error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+
+    color = (fmt == "text" and output is None and sys.stdout.isatty()
+             and "NO_COLOR" not in os.environ)
+    kwargs = {"color": color, "quiet": quiet, "statistics": statistics, "sources": report.sources}
+    text = FORMATS[fmt](report, **kwargs)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        click.echo(text, nl=False)
+    for message in report.internal_errors:
+        click.echo(f"hrlint: {message}", err=True)
+    if report.internal_errors:
+        sys.exit(2)
+    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    sys.exit(1 if any(f.severity >= threshold for f in report.findings) else 0)
+
+
+@main.command("rules")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Show the severities this config sets.")
+def rules_command(config_path):
+    """List every rule with its severity and summary."""
+    from lint.config import ConfigError, load
+    from lint.runner import Linter
+
+    try:
+        linter = Linter(load(config_path))
+    except ConfigError as exc:
+        _usage_error(str(exc))
+    enabled = {r.id: r for r in linter.rules}
+    width = max(len(rid) for rid in linter.available)
+    for rid, cls in linter.available.items():
+        rule = enabled.get(rid)
+        severity = str(rule.severity) if rule else "off"
+        click.echo(f"{rid:{width}s}  {severity:8s} {cls.summary}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule):
+    """Explain RULE (an id such as schema/required, or a family such as schema)."""
+    from lint.config import ConfigError
+    from lint.registry import RuleError, load_rules
+
+    try:
+        available = load_rules()
+    except RuleError as exc:
+        _usage_error(str(exc))
+    chosen = [cls for rid, cls in available.items() if rule in (rid, rid.split("/", 1)[0])]
+    if not chosen:
+        _usage_error(f"unknown rule `{rule}` (see `hrlint rules`)")
+    for i, cls in enumerate(chosen):
+        if i:
+            click.echo("")
+        click.echo(f"{cls.id} ({cls.default_severity}{'' if cls.default_enabled else ', off by default'})")
+        click.echo(f"  {cls.summary}")
+        body = getattr(cls, "describe", None)
+        text = body() if callable(body) else cls.explanation
+        if text.strip():
+            click.echo("")
+            click.echo(_dedent(text))
+        if cls.options_schema:
+            click.echo("Options:")
+            for name, spec in cls.options_schema.items():
+                default = f" (default: {spec['default']!r})" if "default" in spec else ""
+                click.echo(f"  {name}: {spec.get('description', '')}{default}")
+    _ = ConfigError
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip("\n")

@@ -1,0 +1,189 @@
+"""Configuration: discovery (`hrlint.yaml`, `.hrlint.yaml`, `[tool.hrlint]`), validation, defaults.
+
+Unknown keys, unknown rule ids and bad values stop the run with a message naming the key and the
+file: a setting that is silently ignored is worse than none.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lint.findings import Severity
+
+CONFIG_FILES = ("hrlint.yaml", ".hrlint.yaml")
+DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.mdx", "*.txt"]
+DEFAULT_PROSE_FIELDS: list[str] | None = None  # None: the schema's `x-hrlint-prose-fields`
+
+
+class ConfigError(Exception):
+    """Invalid configuration or usage (exit code 2)."""
+
+
+@dataclass
+class Config:
+    path: Path | None = None  # the config file, if any
+    root: Path = field(default_factory=Path.cwd)  # folder the config's relative paths start from
+    include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
+    exclude: list[str] = field(default_factory=list)
+    fail_on: Severity = Severity.WARNING
+    default_schema: str = "default"
+    schema_dirs: list[Path] = field(default_factory=list)
+    prose_fields: list[str] | None = DEFAULT_PROSE_FIELDS
+    literal_newlines: bool = True
+    require_front_matter: list[str] = field(default_factory=list)
+    content_root: Path | None = None
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_file_size: int = 10 * 1024 * 1024
+
+    @property
+    def name(self) -> str:
+        return str(self.path) if self.path else "configuration"
+
+
+def _str_list(value: Any, key: str, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: `{key}` must be a list of strings")
+    return value
+
+
+def _unknown(key: str, known: list[str], where: str, what: str = "key") -> ConfigError:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(sorted(known))})"
+    return ConfigError(f"{where}: unknown {what} `{key}`{hint}")
+
+
+def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
+    """Validate a raw mapping (from YAML or TOML) into a Config."""
+    where = str(path) if path else "configuration"
+    cfg = Config(path=path, root=root)
+    if raw is None:
+        return cfg
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: the configuration must be a mapping of keys to values")
+
+    def severity(value: Any, key: str) -> Severity:
+        try:
+            return Severity.parse(value)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: `{key}`: {exc}") from None
+
+    def boolean(value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: `{key}` must be true or false")
+        return value
+
+    setters = {
+        "include": lambda v: setattr(cfg, "include", _str_list(v, "include", where)),
+        "exclude": lambda v: setattr(cfg, "exclude", _str_list(v, "exclude", where)),
+        "fail-on": lambda v: setattr(cfg, "fail_on", severity(v, "fail-on")),
+        "default-schema": lambda v: setattr(cfg, "default_schema", _string(v, "default-schema", where)),
+        "schema-dirs": lambda v: setattr(cfg, "schema_dirs",
+                                         [root / p for p in _str_list(v, "schema-dirs", where)]),
+        "prose-fields": lambda v: setattr(cfg, "prose_fields", _str_list(v, "prose-fields", where)),
+        "literal-newlines": lambda v: setattr(cfg, "literal_newlines", boolean(v, "literal-newlines")),
+        "require-front-matter": lambda v: setattr(cfg, "require_front_matter",
+                                                  _str_list(v, "require-front-matter", where)),
+        "content-root": lambda v: setattr(cfg, "content_root", root / _string(v, "content-root", where)),
+        "per-file-ignores": lambda v: setattr(cfg, "per_file_ignores", _per_file_ignores(v, where)),
+        "rules": lambda v: setattr(cfg, "rules", _rules(v, where)),
+        "max-file-size": lambda v: setattr(cfg, "max_file_size", _positive_int(v, "max-file-size", where)),
+    }
+    for key, value in raw.items():
+        if key not in setters:
+            raise _unknown(str(key), list(setters), where)
+        setters[key](value)
+    return cfg
+
+
+def _string(value: Any, key: str, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: `{key}` must be a non-empty string")
+    return value
+
+
+def _positive_int(value: Any, key: str, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where}: `{key}` must be a positive whole number")
+    return value
+
+
+def _per_file_ignores(value: Any, where: str) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `per-file-ignores` must map globs to lists of rule ids")
+    return {str(k): _str_list(v, f"per-file-ignores.{k}", where) for k, v in value.items()}
+
+
+def _rules(value: Any, where: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `rules` must map rule ids or families to settings")
+    out = {}
+    for rule, settings in value.items():
+        if settings is None:
+            settings = {}
+        if isinstance(settings, str):  # `stigma: off` / `schema/type: info`
+            settings = {"enabled": False} if settings == "off" else {"severity": settings}
+        if isinstance(settings, bool):
+            settings = {"enabled": settings}
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{where}: `rules.{rule}` must be a mapping (severity, enabled, options)")
+        if "severity" in settings:
+            try:
+                Severity.parse(settings["severity"])
+            except ValueError as exc:
+                raise ConfigError(f"{where}: `rules.{rule}.severity`: {exc}") from None
+        if "enabled" in settings and not isinstance(settings["enabled"], bool):
+            raise ConfigError(f"{where}: `rules.{rule}.enabled` must be true or false")
+        out[str(rule)] = dict(settings)
+    return out
+
+
+def read_file(path: Path) -> Config:
+    """Load one config file (YAML, or `[tool.hrlint]` of a pyproject.toml)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    try:
+        if path.name == "pyproject.toml":
+            raw = tomllib.loads(text).get("tool", {}).get("hrlint", {})
+        else:
+            raw = yaml.safe_load(text)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        detail = str(exc).replace("\n", " ")
+        raise ConfigError(f"{path}: invalid configuration syntax: {detail}") from None
+    return from_mapping(raw, path, path.parent.resolve())
+
+
+def discover(start: Path) -> Path | None:
+    """The nearest hrlint.yaml, .hrlint.yaml or pyproject.toml with [tool.hrlint], upwards."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if "hrlint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                    return pyproject
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+    return None
+
+
+def load(explicit: Path | None, cwd: Path | None = None) -> Config:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found")
+        return read_file(explicit)
+    found = discover(cwd or Path.cwd())
+    return read_file(found) if found else Config(root=(cwd or Path.cwd()).resolve())

@@ -1,0 +1,57 @@
+"""Run-wide state shared by rules: configuration, schemas, and per-document derived data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lint.config import Config
+from lint.document import Document, Region
+from lint.regions import prose_regions
+from lint.schemas import Schema, SchemaStore
+
+SCHEMA_KEY = "_schema"
+
+
+@dataclass
+class Context:
+    config: Config
+    schemas: SchemaStore = None  # type: ignore[assignment]
+    documents: list[Document] = field(default_factory=list)  # every document checked so far
+
+    def __post_init__(self) -> None:
+        if self.schemas is None:
+            self.schemas = SchemaStore(self.config.schema_dirs)
+
+    def schema_name(self, doc: Document) -> str:
+        data = doc.data
+        if isinstance(data, dict) and isinstance(data.get(SCHEMA_KEY), str):
+            return data[SCHEMA_KEY]
+        return self.config.default_schema
+
+    def schema(self, doc: Document) -> Schema | None:
+        """The schema that applies to a document with front matter (None if its name is unknown)."""
+        return self.schemas.get(self.schema_name(doc))
+
+    def prose_fields(self, doc: Document) -> list[str]:
+        if self.config.prose_fields is not None:
+            return self.config.prose_fields
+        schema = self.schema(doc) if doc.front_matter else None
+        return schema.prose_fields if schema else []
+
+    def regions(self, doc: Document) -> list[Region]:
+        """Prose regions of a document, computed once and shared by every prose rule."""
+        if "regions" not in doc.memo:
+            doc.memo["regions"] = prose_regions(doc, self.prose_fields(doc), self.config.literal_newlines)
+        return doc.memo["regions"]
+
+    def memo(self, doc: Document, key: str, compute: Any) -> Any:
+        if key not in doc.memo:
+            doc.memo[key] = compute()
+        return doc.memo[key]
+
+    def relative(self, doc: Document) -> str:
+        """The document's path relative to the config folder (POSIX), for globs."""
+        from lint.discovery import relative_to
+
+        return relative_to(doc.path, self.config.root)

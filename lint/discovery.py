@@ -1,0 +1,75 @@
+"""Which files a run checks: explicit files as given, folders walked with include/exclude globs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from lint.config import Config, ConfigError
+from lint.globs import matches
+
+SKIP_DIRS = {"node_modules", "__pycache__"}
+
+
+def relative_to(path: Path, base: Path) -> str:
+    """POSIX path of `path` relative to `base` when inside it, else absolute."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        return path.absolute().relative_to(cwd).as_posix()
+    except ValueError:
+        return path.absolute().as_posix()
+
+
+def _walk(folder: Path):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def _git_ignored(files: list[Path]) -> set[Path]:
+    """Files git ignores (empty if git is missing or the files are not in a repository)."""
+    if not files:
+        return set()
+    ignored: set[Path] = set()
+    try:
+        top = subprocess.run(["git", "-C", str(files[0].parent), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=10)
+        if top.returncode != 0:
+            return ignored
+        result = subprocess.run(["git", "-C", top.stdout.strip(), "check-ignore", "--stdin", "-z"],
+                                input="\0".join(str(f.absolute()) for f in files) + "\0",
+                                capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return ignored
+    return {Path(p) for p in result.stdout.split("\0") if p}
+
+
+def discover(paths: list[Path], config: Config, cwd: Path) -> list[tuple[Path, str]]:
+    """(path, display path) of every file to check, sorted and without duplicates."""
+    found: dict[str, Path] = {}
+    walked: list[Path] = []
+    for given in paths:
+        if given.is_file():
+            found.setdefault(display_path(given, cwd), given)
+        elif given.is_dir():
+            for path in _walk(given):
+                rel = relative_to(path, config.root)
+                if matches(rel, config.include) and not matches(rel, config.exclude):
+                    walked.append(path)
+        elif given.exists() or given.is_symlink():
+            raise ConfigError(f"{given}: not a regular file or folder")
+        else:
+            raise ConfigError(f"{given}: no such file or folder")
+    ignored = {p.absolute() for p in _git_ignored(walked)}
+    for path in walked:
+        if path.absolute() not in ignored:
+            found.setdefault(display_path(path, cwd), path)
+    return sorted(((p, d) for d, p in found.items()), key=lambda item: item[1])

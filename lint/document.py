@@ -1,0 +1,164 @@
+"""The document model every rule shares: one read and one parse per file.
+
+A Document holds the decoded text, the front matter (values plus the source span of every key
+and value) and, on demand, the prose regions rules read. Reading never raises: problems with the
+file itself become `Problem`s that the core rules report.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from lint.frontmatter_tree import Entry, FrontMatter, Problem, field_name, parse, split
+from lint.positions import LineIndex
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class Region:
+    """A run of prose as rules see it, with the source span of every character.
+
+    `text[i]` was produced by source characters `[starts[i], ends[i])` of the document text, so a
+    match `[a, b)` in `text` covers source `[starts[a], ends[b - 1])`.
+    """
+
+    field: str | None  # dotted front-matter path, None for the body
+    text: str
+    starts: Sequence[int]
+    ends: Sequence[int]
+
+    def source_span(self, a: int, b: int) -> tuple[int, int]:
+        if b <= a:
+            return self.starts[a], self.starts[a]
+        return self.starts[a], self.ends[b - 1]
+
+
+@dataclass
+class Document:
+    path: Path
+    display: str  # the path as printed in findings
+    text: str = ""
+    bom: bool = False
+    encoding: str = "utf-8"
+    front_matter: FrontMatter | None = None
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = True
+    memo: dict[str, Any] = field(default_factory=dict)  # per-document caches shared by rules
+    _lines: LineIndex | None = None
+
+    # --- loading --------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> "Document":
+        doc = cls(path, display)
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                doc._unreadable("file/too-large",
+                                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                                "(`max-file-size` in the config); it was not checked")
+                return doc
+            raw = path.read_bytes()
+        except OSError as exc:
+            doc._unreadable("file/unreadable", f"cannot read file: {exc.strerror or exc}")
+            return doc
+        doc._decode(raw)
+        if doc.readable:
+            doc._parse()
+        return doc
+
+    @classmethod
+    def from_text(cls, text: str, display: str = "<text>") -> "Document":
+        doc = cls(Path(display), display, text=text)
+        if text.startswith("\ufeff"):
+            doc.text, doc.bom = text[1:], True
+        doc._parse()
+        return doc
+
+    def _unreadable(self, rule: str, message: str) -> None:
+        self.readable = False
+        self.problems.append(Problem(rule, 0, 0, message))
+
+    def _decode(self, raw: bytes) -> None:
+        if raw.startswith(codecs.BOM_UTF8):
+            raw, self.bom = raw[3:], True
+        elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            self.encoding, self.bom = "utf-16", True
+            try:
+                self.text = raw.decode("utf-16")
+                if self.text.startswith("\ufeff"):
+                    self.text = self.text[1:]
+            except UnicodeDecodeError:
+                self._unreadable("file/encoding", "file starts with a UTF-16 byte-order mark but is not valid UTF-16")
+            return
+        if b"\x00" in raw[:8192]:
+            self._unreadable("file/encoding", "file contains NUL bytes (binary content); it was not checked")
+            return
+        try:
+            self.text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            prefix = raw[: exc.start].decode("utf-8")
+            line, column = LineIndex(prefix).position(len(prefix))
+            self._unreadable("file/encoding",
+                             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}, "
+                             f"column {column}); "
+                             "save it as UTF-8")
+
+    def _parse(self) -> None:
+        fm = split(self.text, self.problems)
+        if fm is not None:
+            parse(self.text, fm, self.problems)
+            self.front_matter = fm
+
+    # --- positions ------------------------------------------------------------------------
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+    @property
+    def data(self) -> Any:
+        """Front-matter values (None when there is no parsable front matter)."""
+        return self.front_matter.data if self.front_matter else None
+
+    @property
+    def body_start(self) -> int:
+        return self.front_matter.end if self.front_matter else 0
+
+    def entry(self, path: tuple) -> Entry | None:
+        return self.front_matter.entries.get(tuple(path)) if self.front_matter else None
+
+    def value_span(self, path: tuple) -> tuple[int, int]:
+        """Source span of a front-matter value, trimmed of trailing blank lines; fence if unknown."""
+        entry = self.entry(path)
+        if entry is None or entry.value_span is None:
+            return self.key_span(path)
+        start, end = entry.value_span
+        while end > start and self.text[end - 1] in " \t\r\n":
+            end -= 1
+        return start, max(end, start + 1) if end == start else end
+
+    def key_span(self, path: tuple) -> tuple[int, int]:
+        """Source span of the key holding `path`; the opening fence for the root or unknown keys."""
+        path = tuple(path)
+        while path:
+            entry = self.entry(path)
+            if entry is not None and entry.key_span is not None:
+                return entry.key_span
+            if entry is not None and entry.value_span is not None:
+                return self.value_span(path)
+            path = path[:-1]
+        if self.front_matter is None:
+            return 0, 0
+        line_end = self.text.find("\n")
+        end = len(self.text) if line_end < 0 else line_end
+        return 0, len(self.text[:end].rstrip("\r"))
+
+    def field_of(self, path: tuple) -> str | None:
+        return field_name(tuple(path))

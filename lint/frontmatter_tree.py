@@ -1,0 +1,307 @@
+"""Front matter: split it off with python-frontmatter's handlers, compose it with positions.
+
+The YAML is composed (never constructed), so every key and value keeps its source span and no
+tag is ever executed. Values are then built from the node tree: timestamps stay as their source
+text, so JSON Schema `format: date` checks what the author wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import JSONHandler, YAMLHandler
+
+try:  # the C loader is much faster; the pure-Python one gives the same nodes
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_NODES = 200_000  # bound for alias expansion ("billion laughs")
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+_TOML_BOUNDARY = re.compile(r"^\+{3}\s*$")
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:omap", "tag:yaml.org,2002:set", "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:value",
+}
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Problem:
+    """A parse-level problem found while reading a file (reported by the core rules)."""
+
+    rule: str
+    start: int
+    end: int
+    message: str
+    field: str | None = None
+
+
+@dataclass
+class Entry:
+    """Where one front-matter value sits in the source (character offsets)."""
+
+    key: Any  # yaml.Node of the key, or None for the root and list items
+    value: Any  # yaml.Node of the value (None for TOML/JSON without positions)
+    key_span: tuple[int, int] | None = None
+    value_span: tuple[int, int] | None = None
+
+
+@dataclass
+class FrontMatter:
+    format: str  # "yaml", "toml" or "json"
+    start: int  # offset of the opening fence
+    content_start: int  # offset of the first character after the opening fence line
+    content_end: int  # offset of the closing fence line
+    end: int  # offset after the closing fence line (where the body starts)
+    data: Any = None
+    entries: dict[tuple, Entry] = field(default_factory=dict)
+    comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, text after '#')
+
+
+def field_name(path: tuple) -> str | None:
+    """Dotted name of a front-matter path: ('related_article2', 'url') -> 'related_article2.url'."""
+    if not path:
+        return None
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _lines(text: str, start: int):
+    """Yield (line_start, line_end_without_break, next_line_start) from `start`."""
+    pos = start
+    n = len(text)
+    while pos < n:
+        m = _BREAK.search(text, pos)
+        if m is None:
+            yield pos, n, n
+            return
+        yield pos, m.start(), m.end()
+        pos = m.end()
+
+
+def split(text: str, problems: list[Problem]) -> FrontMatter | None:
+    """Find the front-matter block; None if the text has none."""
+    handlers = [(YAMLHandler.FM_BOUNDARY, "yaml"), (_TOML_BOUNDARY, "toml")]
+    fmt = boundary = None
+    for regex, name in handlers:
+        first = text[: text.find("\n") + 1 or len(text)].rstrip("\r\n")
+        if regex.fullmatch(first) and regex.match(text):
+            fmt, boundary = name, regex
+            break
+    if fmt is None and JSONHandler().detect(text):
+        fmt, boundary = "json", re.compile(r"^\}\s*$")
+    if fmt is None:
+        return None
+    lines = _lines(text, 0)
+    _, first_end, content_start = next(lines)
+    for line_start, line_end, next_start in lines:
+        if boundary.fullmatch(text[line_start:line_end]):
+            if fmt == "json":  # the braces belong to the JSON document
+                return FrontMatter(fmt, 0, 0, line_end, next_start)
+            return FrontMatter(fmt, 0, content_start, line_start, next_start)
+    problems.append(Problem("schema/syntax", 0, first_end,
+                            f"front matter opened with `{text[:first_end]}` is never closed; "
+                            "add a closing fence line"))
+    return None
+
+
+def parse(text: str, fm: FrontMatter, problems: list[Problem]) -> None:
+    """Fill fm.data and fm.entries; problems go to `problems`, never raise."""
+    source = text[fm.content_start:fm.content_end]
+    try:
+        if fm.format == "yaml":
+            _parse_yaml(source, fm, problems)
+        elif fm.format == "json":
+            fm.data = json.loads(source)
+            _locate_json(source, fm)
+        else:
+            fm.data = tomllib.loads(source)
+            _locate_toml(source, fm)
+    except (yaml.YAMLError, json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        fm.data = None
+        start, message = _error_location(exc, fm, source)
+        problems.append(Problem("schema/syntax", start, start + 1, message))
+    except RecursionError:
+        fm.data = None
+        problems.append(Problem("schema/syntax", fm.start, fm.content_start,
+                                "front matter is nested too deeply to read"))
+
+
+def _error_location(exc: Exception, fm: FrontMatter, source: str) -> tuple[int, str]:
+    base = fm.content_start
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.context_mark or exc.problem_mark
+        # The problem mark is where the parser gave up; the context mark where the construct began.
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        offset = mark.index if mark is not None else 0
+        if exc.problem_mark is not None and exc.context_mark is not None:
+            offset = exc.problem_mark.index if exc.problem_mark.line == exc.context_mark.line else offset
+        return base + min(offset, len(source)), f"invalid YAML front matter: {problem}{context}"
+    if isinstance(exc, json.JSONDecodeError):
+        return base + exc.pos, f"invalid JSON front matter: {exc.msg}"
+    msg = str(exc)
+    m = re.search(r"at line (\d+), column (\d+)", msg)
+    offset = 0
+    if m:
+        line_starts = [0] + [x.end() for x in re.finditer(r"\r\n|\r|\n", source)]
+        li = min(int(m.group(1)), len(line_starts)) - 1
+        offset = line_starts[li] + int(m.group(2)) - 1
+    return base + min(offset, len(source)), f"invalid TOML front matter: {msg}"
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+def _parse_yaml(source: str, fm: FrontMatter, problems: list[Problem]) -> None:
+    root = yaml.compose(source, Loader=_Loader)
+    base = fm.content_start
+    fm.comments = _comments(source, base)
+    if root is None:
+        fm.data = {}
+        return
+    builder = _Builder(base, fm.entries, problems)
+    fm.data = builder.build(root, ())
+
+
+def _comments(source: str, base: int) -> list[tuple[int, str]]:
+    """Candidate `# ...` comments (offset of '#', text after it); scalars are filtered later."""
+    out = []
+    for m in re.finditer(r"(?:^|(?<=[ \t]))#([^\r\n]*)", source, re.MULTILINE):
+        out.append((base + m.start(), m.group(1)))
+    return out
+
+
+class _Builder:
+    """Builds JSON-like values from composed nodes, recording each path's source spans."""
+
+    def __init__(self, base: int, entries: dict[tuple, Entry], problems: list[Problem]):
+        self.base = base
+        self.entries = entries
+        self.problems = problems
+        self.count = 0
+        self.too_big = False
+
+    def span(self, node) -> tuple[int, int]:
+        start = self.base + node.start_mark.index
+        end = self.base + node.end_mark.index
+        return start, end
+
+    def build(self, node, path: tuple, key=None) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            if not self.too_big:
+                self.too_big = True
+                start, end = self.span(node)
+                self.problems.append(Problem(
+                    "schema/syntax", start, start + 1,
+                    f"front matter expands to more than {MAX_NODES} values (aliases?); "
+                    "it is not read further", field_name(path)))
+            return None
+        entry = Entry(key, node, self.span(key) if key is not None else None, self.span(node))
+        self.entries.setdefault(path, entry)
+        if node.tag not in _STANDARD_TAGS and node.tag != "!":
+            start, end = self.span(node)
+            self.problems.append(Problem(
+                "schema/yaml-tag", start, start + 1,
+                f"YAML tag `{node.tag}` is not allowed in front matter; the value is read as plain data",
+                field_name(path)))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+    def _mapping(self, node, path: tuple) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None and not isinstance(key_node, yaml.ScalarNode):
+                start, end = self.span(key_node)
+                self.problems.append(Problem("schema/type", start, start + 1,
+                                             "a front-matter key must be a plain name, not a list or mapping",
+                                             field_name(path)))
+                continue
+            key = key if isinstance(key, str) else _key_text(key_node, key)
+            if key in out:
+                start, end = self.span(key_node)
+                self.problems.append(Problem(
+                    "schema/duplicate-key", start, end,
+                    f"duplicate key `{field_name(path + (key,))}`: YAML keeps only the last value, "
+                    "so the earlier one is silently lost", field_name(path + (key,))))
+                self.entries[path + (key,)] = Entry(key_node, value_node, self.span(key_node),
+                                                    self.span(value_node))
+            out[key] = self.build(value_node, path + (key,), key_node)
+        return out
+
+
+def _key_text(node, value) -> str:
+    return node.value if isinstance(node.value, str) else str(value)
+
+
+def _scalar(node) -> Any:
+    tag = node.tag
+    try:
+        if tag == "tag:yaml.org,2002:int":
+            return _constructor.construct_yaml_int(node)
+        if tag == "tag:yaml.org,2002:float":
+            return _constructor.construct_yaml_float(node)
+        if tag == "tag:yaml.org,2002:bool":
+            return _constructor.construct_yaml_bool(node)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+    except (ValueError, yaml.YAMLError):
+        pass
+    return node.value  # strings, timestamps (as written), unknown tags
+
+
+# --- JSON and TOML: values from their own parsers, positions where they can be found -----------
+
+def _locate_json(source: str, fm: FrontMatter) -> None:
+    """JSON is YAML flow syntax, so composing it gives the node spans."""
+    try:
+        root = yaml.compose(source, Loader=_Loader)
+    except yaml.YAMLError:
+        return
+    if root is not None:
+        _Builder(fm.content_start, fm.entries, []).build(root, ())
+
+
+_TOML_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"' ]+?)\s*=\s*(.*?)\s*$")
+
+
+def _locate_toml(source: str, fm: FrontMatter) -> None:
+    """Record key and value spans of `key = value` lines (single-line values)."""
+    table: tuple = ()
+    base = fm.content_start
+    for line_start, line_end, _ in _lines(source, 0):
+        line = source[line_start:line_end]
+        m = _TOML_TABLE.match(line)
+        if m:
+            table = tuple(p.strip().strip("\"'") for p in m.group(1).split("."))
+            continue
+        m = _TOML_KEY.match(line)
+        if not m:
+            continue
+        path = table + tuple(p.strip().strip("\"'") for p in m.group(1).split("."))
+        value = m.group(2)
+        if "#" in value and not value.startswith(("\"", "'")):
+            value = value.split("#", 1)[0].rstrip()
+        k0 = base + line_start + m.start(1)
+        v0 = base + line_start + m.start(2)
+        fm.entries.setdefault(path, Entry(None, None, (k0, base + line_start + m.end(1)), (v0, v0 + len(value))))

@@ -1,0 +1,139 @@
+"""Prose regions: front-matter strings and the Markdown body, mapped back to source offsets."""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+
+import yaml
+
+from lint.document import Document, Region
+from lint.frontmatter_tree import field_name
+from lint.scalars import map_scalar
+
+# Markdown constructs whose text is not prose (replaced by spaces so offsets stay 1:1).
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.M | re.S)
+_INDENTED = re.compile(r"(?:(?<=\n\n)|\A)(?:(?: {4}|\t)[^\n]*(?:\n|\Z))+")
+_MASKS = [
+    re.compile(r"<!--.*?(?:-->|\Z)", re.S),  # HTML comments (suppression comments included)
+    re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S),  # code spans
+    re.compile(r"<[A-Za-z/!][^>\n]*>"),  # HTML tags and autolinks
+    re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)"),  # link destinations
+    re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M),  # reference definitions
+    re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"),  # entities such as &nbsp;
+]
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
+
+
+def mask_markdown(text: str, indented_code: bool = True) -> str:
+    """Blank out code, HTML, link destinations and entities, keeping every offset and newline."""
+    chars = list(text)
+
+    def blank(m: re.Match) -> None:
+        for i in range(m.start(), m.end()):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+
+    patterns = [_FENCE] + ([_INDENTED] if indented_code else []) + _MASKS
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            blank(m)
+        text = "".join(chars)
+    return text
+
+
+def body_region(doc: Document) -> Region | None:
+    start = doc.body_start
+    body = doc.text[start:]
+    if not body.strip():
+        return None
+    masked = mask_markdown(body, indented_code=doc.path.suffix.lower() in MARKDOWN_SUFFIXES)
+    return Region(None, masked, range(start, start + len(body)), range(start + 1, start + len(body) + 1))
+
+
+def scalar_region(doc: Document, path: tuple, literal_newlines: bool) -> Region | None:
+    """The region of one string value, or None if it is not a string."""
+    entry = doc.entry(path)
+    if entry is None or not isinstance(entry.value, yaml.ScalarNode):
+        return None
+    node = entry.value
+    value = node.value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    start, end = entry.value_span
+    base = doc.front_matter.content_start
+    source = doc.text[base:doc.front_matter.content_end]
+    mapped = map_scalar(source, start - base, end - base, node.style, value)
+    if mapped is None:  # unusual layout: every character points at the whole value
+        starts, ends = [start] * len(value), [end] * len(value)
+    else:
+        starts = [s + base for s in mapped[0]]
+        ends = [e + base for e in mapped[1]]
+    region = Region(field_name(path), value, starts, ends)
+    return _literal_newlines(region) if literal_newlines and "\\n" in value else region
+
+
+def _literal_newlines(region: Region) -> Region:
+    """Read the exporter's literal backslash-n as a line break, keeping source spans exact."""
+    text, starts, ends = [], [], []
+    i, value = 0, region.text
+    while i < len(value):
+        if value.startswith("\\n", i):
+            text.append("\n")
+            starts.append(region.starts[i])
+            ends.append(region.ends[i + 1])
+            i += 2
+        else:
+            text.append(value[i])
+            starts.append(region.starts[i])
+            ends.append(region.ends[i])
+            i += 1
+    return Region(region.field, "".join(text), starts, ends)
+
+
+def prose_regions(doc: Document, prose_fields: list[str], literal_newlines: bool = True) -> list[Region]:
+    """Every prose region of a document: matching front-matter strings, then the body."""
+    regions = []
+    fm = doc.front_matter
+    if fm is not None and fm.format in ("yaml", "json"):
+        for path in fm.entries:
+            name = field_name(path)
+            if name and any(fnmatchcase(name, pattern) for pattern in prose_fields):
+                region = scalar_region(doc, path, literal_newlines)
+                if region is not None:
+                    regions.append(region)
+    elif fm is not None and isinstance(fm.data, dict):
+        regions.extend(_coarse_regions(doc, prose_fields))
+    body = body_region(doc)
+    if body is not None:
+        regions.append(body)
+    return regions
+
+
+def _coarse_regions(doc: Document, prose_fields: list[str]) -> list[Region]:
+    """TOML/JSON strings: exact when the source spells the value verbatim, else the value span."""
+    out = []
+    for path, entry in doc.front_matter.entries.items():
+        name = field_name(path)
+        if not name or not any(fnmatchcase(name, p) for p in prose_fields) or entry.value_span is None:
+            continue
+        value = _lookup(doc.data, path)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        start, end = entry.value_span
+        inner = doc.text.find(value, start, end + 1)
+        if inner >= 0:
+            out.append(Region(name, value, range(inner, inner + len(value)),
+                              range(inner + 1, inner + len(value) + 1)))
+        else:
+            out.append(Region(name, value, [start] * len(value), [end] * len(value)))
+    return out
+
+
+def _lookup(data, path: tuple):
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data

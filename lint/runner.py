@@ -1,0 +1,130 @@
+"""A lint run: choose rules, read each file once, run every rule on it, apply suppressions."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lint.config import Config, ConfigError
+from lint.context import Context
+from lint.discovery import discover
+from lint.document import Document
+from lint.findings import Finding, Severity
+from lint.globs import matches
+from lint.registry import Rule, RuleError, load_rules
+from lint.suppress import apply, selector_matches
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # display paths of every file checked
+    internal_errors: list[str] = field(default_factory=list)
+    sources: dict = field(default_factory=dict)  # display path -> LineIndex, for files with findings
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def _check_selectors(selectors: list[str], known: dict[str, type[Rule]], where: str) -> None:
+    families = {rid.split("/", 1)[0] for rid in known}
+    for s in selectors:
+        if s != "all" and s not in known and s not in families:
+            raise ConfigError(f"{where}: unknown rule or family `{s}` (see `hrlint rules`)")
+
+
+class Linter:
+    """Rules instantiated once per run, with the configuration's severities and options."""
+
+    def __init__(self, config: Config, select: list[str] | None = None, ignore: list[str] | None = None,
+                 debug: bool = False):
+        self.config = config
+        self.debug = debug
+        try:
+            self.available = load_rules()
+        except RuleError as exc:
+            raise ConfigError(str(exc)) from None
+        _check_selectors(list(config.rules), self.available, f"{config.name}: rules")
+        _check_selectors(select or [], self.available, "--select")
+        _check_selectors(ignore or [], self.available, "--ignore")
+        for globs, selectors in config.per_file_ignores.items():
+            _check_selectors(selectors, self.available, f"{config.name}: per-file-ignores.{globs}")
+        self.rules: list[Rule] = []
+        for rid, cls in self.available.items():
+            settings = self._settings(rid)
+            enabled = settings.pop("enabled", cls.default_enabled)
+            if select:
+                enabled = any(selector_matches(s, rid) for s in select)
+            if ignore and any(selector_matches(s, rid) for s in ignore):
+                enabled = False
+            severity = Severity.parse(settings.pop("severity")) if "severity" in settings else None
+            try:
+                rule = cls(settings, severity)
+            except RuleError as exc:
+                raise ConfigError(f"{config.name}: {exc}") from None
+            if enabled:
+                self.rules.append(rule)
+        self.enabled_ids = {r.id for r in self.rules}
+
+    def _settings(self, rid: str) -> dict:
+        """Family-level settings, then the rule's own (the more specific wins)."""
+        family = rid.split("/", 1)[0]
+        merged: dict = {}
+        for key in ("all", family, rid):
+            settings = dict(self.config.rules.get(key, {}))
+            if key != rid:  # options belong to one rule; families carry only enabled/severity
+                settings = {k: v for k, v in settings.items() if k in ("enabled", "severity")}
+            merged.update(settings)
+        return merged
+
+    def run(self, paths: list[Path], cwd: Path) -> Report:
+        files = discover(paths, self.config, cwd)
+        ctx = Context(self.config)
+        report = Report()
+        for path, display in files:
+            doc = Document.load(path, display, self.config.max_file_size)
+            ctx.documents.append(doc)
+            report.files.append(display)
+            found = self.check(doc, ctx, report)
+            if found:
+                report.findings.extend(found)
+                report.sources[display] = doc.lines
+        for rule in self.rules:
+            report.findings.extend(self._guard(rule, lambda: list(rule.finish(ctx)), "the corpus", report))
+        report.findings.sort(key=Finding.sort_key)
+        return report
+
+    def check(self, doc: Document, ctx: Context, report: Report | None = None) -> list[Finding]:
+        """Findings of one document after per-file ignores and inline suppressions."""
+        report = report or Report()
+        rel = ctx.relative(doc)
+        ignored = [s for globs, sel in self.config.per_file_ignores.items() if matches(rel, [globs]) for s in sel]
+        findings: list[Finding] = []
+        for rule in self.rules:
+            if ignored and any(selector_matches(s, rule.id) for s in ignored):
+                continue
+            findings.extend(self._guard(rule, lambda: list(rule.check(doc, ctx)), doc.display, report))
+        if not doc.readable:
+            return findings
+        findings, unused = apply(doc, findings)
+        if "suppression/unused" in self.enabled_ids:
+            unused_rule = next(r for r in self.rules if r.id == "suppression/unused")
+            for s in unused:
+                if s.rules and not all(any(selector_matches(sel, rid) for rid in self.enabled_ids)
+                                       for sel in s.rules):
+                    continue  # it names a rule that is off in this run
+                what = ", ".join(s.rules) if s.rules else "all rules"
+                findings.append(unused_rule.report(doc, s.start, s.end,
+                                                   f"suppression of {what} matches no finding; remove it",
+                                                   field=s.field))
+        return findings
+
+    def _guard(self, rule: Rule, call, where: str, report: Report) -> list[Finding]:
+        """Run a rule; a crash becomes an internal error for that file, not a dead run."""
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the other files
+            detail = traceback.format_exc() if self.debug else f"{type(exc).__name__}: {exc}"
+            report.internal_errors.append(f"internal error in rule {rule.id} on {where}: {detail}")
+            return []
