@@ -218,7 +218,7 @@ class _Builder:
             start, end = self.span(node)
             self.problems.append(Problem(
                 "schema/yaml-tag", start, start + 1,
-                f"YAML tag `{node.tag}` is not allowed in front matter; the value is read as plain data",
+                f"YAML tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in front matter; the value is read as plain data",
                 field_name(path)))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatchcase
+from functools import lru_cache
 
 import yaml
 
@@ -23,6 +23,17 @@ _MASKS = [
     re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"),  # entities such as &nbsp;
 ]
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
+
+
+@lru_cache(maxsize=256)
+def _field_pattern(glob: str) -> re.Pattern:
+    """`seo.*`, `related_article*.title`, `faq[*].answer`: `*` stays within one name, `[*]` is any index."""
+    out = re.escape(glob).replace(r"\[\*\]", r"\[\d+\]").replace(r"\*", r"[^.\[]*")
+    return re.compile(out + "$")
+
+
+def field_matches(name: str, globs: list[str]) -> bool:
+    return any(_field_pattern(g).match(name) for g in globs)
 
 
 def mask_markdown(text: str, indented_code: bool = True) -> str:
@@ -98,7 +109,7 @@ def prose_regions(doc: Document, prose_fields: list[str], literal_newlines: bool
     if fm is not None and fm.format in ("yaml", "json"):
         for path in fm.entries:
             name = field_name(path)
-            if name and any(fnmatchcase(name, pattern) for pattern in prose_fields):
+            if name and field_matches(name, prose_fields):
                 region = scalar_region(doc, path, literal_newlines)
                 if region is not None:
                     regions.append(region)
@@ -115,7 +126,7 @@ def _coarse_regions(doc: Document, prose_fields: list[str]) -> list[Region]:
     out = []
     for path, entry in doc.front_matter.entries.items():
         name = field_name(path)
-        if not name or not any(fnmatchcase(name, p) for p in prose_fields) or entry.value_span is None:
+        if not name or not field_matches(name, prose_fields) or entry.value_span is None:
             continue
         value = _lookup(doc.data, path)
         if not isinstance(value, str) or not value.strip():

@@ -14,8 +14,8 @@ import re
 
 __all__ = ["map_scalar"]
 
-BREAKS = "\r\n\x85\u2028\u2029"
-BLANKS = " \t"
+_BREAKS = "\r\n\x85\u2028\u2029"
+_BLANKS = " \t"
 _BREAK_RE = re.compile("[\r\n\x85\u2028\u2029]")
 _BLANK_OR_BREAK_RE = re.compile("[ \t\r\n\x85\u2028\u2029]")
 
@@ -101,7 +101,7 @@ def _fold(out: _Out, leading, trailing: list, fold_start: int, resume: int) -> N
 
 
 def _scan_blanks(text: str, pos: int, end: int, leading_blanks: bool):
-    """Consume blanks and line breaks; return (pos, leading, trailing, broke).
+    """Consume blanks and line breaks; return (pos, leading, trailing).
 
     Called where blanks run into a line break (or, in double-quoted
     scalars, after an escaped line break: ``leading_blanks`` is then True).
@@ -110,9 +110,9 @@ def _scan_blanks(text: str, pos: int, end: int, leading_blanks: bool):
     trailing = []
     while pos < end:
         c = text[pos]
-        if c in BLANKS:
+        if c in _BLANKS:
             pos += 1
-        elif c in BREAKS:
+        elif c in _BREAKS:
             brk = _read_break(text, pos, end)
             if leading_blanks:
                 trailing.append(brk)
@@ -122,7 +122,7 @@ def _scan_blanks(text: str, pos: int, end: int, leading_blanks: bool):
             pos = brk[2]
         else:
             break
-    return pos, leading, trailing, leading_blanks
+    return pos, leading, trailing
 
 
 def _skip_properties(text: str, pos: int, end: int) -> int:
@@ -132,7 +132,7 @@ def _skip_properties(text: str, pos: int, end: int) -> int:
         pos = m.start() if m else end
         while pos < end:
             c = text[pos]
-            if c in BLANKS or c in BREAKS:
+            if c in _BLANKS or c in _BREAKS:
                 pos += 1
             elif c == "#":
                 m = _BREAK_RE.search(text, pos, end)
@@ -152,7 +152,7 @@ def _map_plain(text: str, pos: int, end: int, out: _Out) -> None:
         out.run(text, pos, stop)
         if stop >= end:
             return
-        resume, leading, trailing, _ = _scan_blanks(text, stop, end, False)
+        resume, leading, trailing = _scan_blanks(text, stop, end, False)
         if resume >= end:  # trailing whitespace is not part of the value
             return
         _fold(out, leading, trailing, stop, resume)
@@ -177,7 +177,7 @@ def _map_quoted(text: str, pos: int, end: int, double: bool, out: _Out) -> bool:
             if pos >= stop:
                 break
             c = text[pos]
-            if c in BLANKS or c in BREAKS:
+            if c in _BLANKS or c in _BREAKS:
                 break
             if c == quote:
                 if double or text[pos + 1] != "'":
@@ -187,7 +187,7 @@ def _map_quoted(text: str, pos: int, end: int, double: bool, out: _Out) -> bool:
                 continue
             # backslash escape (double-quoted only)
             nc = text[pos + 1]
-            if nc in BREAKS:  # escaped line break: join without a space
+            if nc in _BREAKS:  # escaped line break: join without a space
                 pos = _read_break(text, pos + 1, stop)[2]
                 leading_blanks = True
                 break
@@ -207,7 +207,7 @@ def _map_quoted(text: str, pos: int, end: int, double: bool, out: _Out) -> bool:
             return True
         # blanks up to a line break, and the line breaks
         ws_start = pos
-        pos, leading, trailing, _ = _scan_blanks(text, pos, stop, leading_blanks)
+        pos, leading, trailing = _scan_blanks(text, pos, stop, leading_blanks)
         _fold(out, leading, trailing, ws_start, pos)
         if pos >= stop:
             return True
@@ -240,15 +240,17 @@ def _explicit_indent(text: str, pos: int, end: int, value: str) -> int | None:
 def _block_breaks(text: str, pos: int, line_start: int, end: int, indent: int, breaks: list):
     """Skip indentation and empty lines; return (pos, line_start, indent).
 
-    An ``indent`` of 0 means "auto-detect" (from the most indented leading
-    line, as libyaml does).
+    An ``indent`` of 0 means "auto-detect" from the most indented leading
+    line, as libyaml does.  libyaml also raises it to one more than the
+    enclosing collection's indentation; a line indented less than that is not
+    in the node's span, so ``end`` stops the scan there instead.
     """
     max_indent = 0
     while True:
         limit = min(end, line_start + indent) if indent else end
         pos = _SPACES_RE.match(text, pos, max(pos, limit)).end()
         max_indent = max(max_indent, pos - line_start)
-        if pos < end and text[pos] in BREAKS:
+        if pos < end and text[pos] in _BREAKS:
             brk = _read_break(text, pos, end)
             breaks.append(brk)
             pos = line_start = brk[2]
@@ -276,13 +278,13 @@ def _map_block(text: str, pos: int, end: int, value: str, out: _Out) -> bool:
         else:
             break
         pos += 1
-    while pos < end and text[pos] in BLANKS:
+    while pos < end and text[pos] in _BLANKS:
         pos += 1
     if pos < end and text[pos] == "#":
         m = _BREAK_RE.search(text, pos, end)
         pos = m.start() if m else end
     if pos < end:
-        if text[pos] not in BREAKS:
+        if text[pos] not in _BREAKS:
             return False
         pos = _read_break(text, pos, end)[2]
     line_start = pos
@@ -298,7 +300,7 @@ def _map_block(text: str, pos: int, end: int, value: str, out: _Out) -> bool:
     leading_blank = False
     pos, line_start, indent = _block_breaks(text, pos, line_start, end, indent, trailing)
     while pos < end and pos - line_start == indent:
-        trailing_blank = text[pos] in BLANKS
+        trailing_blank = text[pos] in _BLANKS
         if (not literal and leading is not None and leading[0] == "\n"
                 and not leading_blank and not trailing_blank):
             if not trailing:  # fold the break (and the indentation) into a space

@@ -85,7 +85,7 @@ def _message(error, name: str) -> str:
         return f"{subject} must be {words[keyword]} {expected}{found}"
     if keyword in ("minItems", "maxItems"):
         bound = "at least" if keyword == "minItems" else "at most"
-        return f"{subject} must have {bound} {expected} items"
+        return f"{subject} must have {bound} {expected} item(s)"
     detail = error.message
     if error.context:
         from jsonschema.exceptions import best_match
@@ -128,7 +128,9 @@ def validate(doc, ctx) -> list[tuple[str, int, int, str, str | None, list[str]]]
                     "_schema" if "_schema" in data else None,
                     difflib.get_close_matches(name, known, n=3)))
         return out
-    for error in schema.validator.iter_errors(data):
+    declared = schema.schema.get("properties", {})
+    content = {k: v for k, v in data.items() if not (k.startswith("_") and k not in declared)}
+    for error in schema.validator.iter_errors(content):
         path = tuple(error.absolute_path)
         keyword = error.validator
         rule = _KEYWORD_RULE.get(keyword, "schema/constraint")
