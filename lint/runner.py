@@ -54,8 +54,8 @@ class Linter:
         for rid, cls in self.available.items():
             settings = self._settings(rid)
             enabled = settings.pop("enabled", cls.default_enabled)
-            if select:
-                enabled = any(selector_matches(s, rid) for s in select)
+            if select:  # a family narrows the configured set; an exact id turns a rule on
+                enabled = rid in select or (enabled and any(selector_matches(s, rid) for s in select))
             if ignore and any(selector_matches(s, rid) for s in ignore):
                 enabled = False
             severity = Severity.parse(settings.pop("severity")) if "severity" in settings else None
