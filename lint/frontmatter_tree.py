@@ -96,14 +96,13 @@ def _lines(text: str, start: int):
 
 def split(text: str, problems: list[Problem]) -> FrontMatter | None:
     """Find the front-matter block; None if the text has none."""
-    handlers = [(YAMLHandler.FM_BOUNDARY, "yaml"), (_TOML_BOUNDARY, "toml")]
+    first = text[: text.find("\n") + 1 or len(text)].rstrip("\r\n")
     fmt = boundary = None
-    for regex, name in handlers:
-        first = text[: text.find("\n") + 1 or len(text)].rstrip("\r\n")
-        if regex.fullmatch(first) and regex.match(text):
-            fmt, boundary = name, regex
-            break
-    if fmt is None and JSONHandler().detect(text):
+    if YAMLHandler().detect(text) and YAMLHandler.FM_BOUNDARY.fullmatch(first):
+        fmt, boundary = "yaml", YAMLHandler.FM_BOUNDARY
+    elif _TOML_BOUNDARY.fullmatch(first):  # python-frontmatter's TOML handler needs `toml`; same fence
+        fmt, boundary = "toml", _TOML_BOUNDARY
+    elif JSONHandler().detect(text):
         fmt, boundary = "json", re.compile(r"^\}\s*$")
     if fmt is None:
         return None

@@ -246,3 +246,20 @@ def test_broken_file_does_not_stop_the_others(hrlint, write):
         ("a.md", "file/encoding"), ("b.md", "file/encoding"), ("c.md", "consistency/title-match")]
     assert result.findings[1]["message"] == (
         "file is not valid UTF-8 (byte 0xe9 at line 1, column 4); save it as UTF-8")
+
+
+def test_internal_error_is_one_line_and_exit_2(hrlint, write, monkeypatch):
+    from lint.checks.consistency import TitleMatch
+
+    def boom(self, doc, ctx):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(TitleMatch, "check", boom)
+    root = write({"a.md": article(question="x?"), "b.md": "plain text\n"})
+    result = hrlint("check", "--select", "consistency,file", ".", cwd=root)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "hrlint: internal error in rule consistency/title-match on a.md: RuntimeError: kaboom",
+        "hrlint: internal error in rule consistency/title-match on b.md: RuntimeError: kaboom",
+    ]
+    assert result.stdout == "No problems found in 2 files.\n"

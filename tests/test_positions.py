@@ -127,3 +127,29 @@ def test_seed_answer_positions():
     assert line == 21
     assert doc.lines.line_text(21)[column - 1:column - 1 + 10] == "drug users"
     assert region.text.count("\n") == doc.lines.line_text(21).count("\\n")
+
+
+def test_toml_front_matter():
+    text = '+++\ntitle = "An addict"\n[seo]\ntitle = "QuickTakes | A"\n+++\nBody\n'
+    doc = Document.from_text(text)
+    assert doc.front_matter.format == "toml"
+    assert doc.data == {"title": "An addict", "seo": {"title": "QuickTakes | A"}}
+    assert doc.lines.position(doc.value_span(("seo", "title"))[0]) == (4, 9)
+    assert locate(text, "title", "addict") == (2, 13, 2, 19)
+
+
+def test_json_front_matter():
+    text = '{\n  "title": "An addict",\n  "id": 3\n}\nBody\n'
+    doc = Document.from_text(text)
+    assert doc.front_matter.format == "json"
+    assert doc.data == {"title": "An addict", "id": 3}
+    assert doc.lines.position(doc.value_span(("id",))[0]) == (3, 9)
+    assert locate(text, "title", "addict") == (2, 16, 2, 22)
+    assert locate(text, None, "Body") == (5, 1, 5, 5)
+
+
+def test_directory_named_like_a_file_is_unreadable(tmp_path):
+    (tmp_path / "x.md").mkdir()
+    doc = Document.load(tmp_path / "x.md", "x.md")
+    assert not doc.readable
+    assert [p.rule for p in doc.problems] == ["file/unreadable"]
