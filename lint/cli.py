@@ -98,7 +98,7 @@ def rules_command(config_path):
         _usage_error(str(exc))
     enabled = {r.id: r for r in linter.rules}
     width = max(len(rid) for rid in linter.available)
-    for rid, cls in linter.available.items():
+    for rid, cls in sorted(linter.available.items()):
         rule = enabled.get(rid)
         severity = str(rule.severity) if rule else "off"
         click.echo(f"{rid:{width}s}  {severity:8s} {cls.summary}")
@@ -108,7 +108,6 @@ def rules_command(config_path):
 @click.argument("rule")
 def explain(rule):
     """Explain RULE (an id such as schema/required, or a family such as schema)."""
-    from lint.config import ConfigError
     from lint.registry import RuleError, load_rules
 
     try:
@@ -123,17 +122,14 @@ def explain(rule):
             click.echo("")
         click.echo(f"{cls.id} ({cls.default_severity}{'' if cls.default_enabled else ', off by default'})")
         click.echo(f"  {cls.summary}")
-        body = getattr(cls, "describe", None)
-        text = body() if callable(body) else cls.explanation
-        if text.strip():
+        if cls.explanation.strip():
             click.echo("")
-            click.echo(_dedent(text))
+            click.echo(_dedent(cls.explanation))
         if cls.options_schema:
             click.echo("Options:")
             for name, spec in cls.options_schema.items():
                 default = f" (default: {spec['default']!r})" if "default" in spec else ""
                 click.echo(f"  {name}: {spec.get('description', '')}{default}")
-    _ = ConfigError
 
 
 def _dedent(text: str) -> str:

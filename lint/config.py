@@ -18,7 +18,6 @@ from lint.findings import Severity
 
 CONFIG_FILES = ("hrlint.yaml", ".hrlint.yaml")
 DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.mdx", "*.txt"]
-DEFAULT_PROSE_FIELDS: list[str] | None = None  # None: the schema's `x-hrlint-prose-fields`
 
 
 class ConfigError(Exception):
@@ -34,7 +33,7 @@ class Config:
     fail_on: Severity = Severity.WARNING
     default_schema: str = "default"
     schema_dirs: list[Path] = field(default_factory=list)
-    prose_fields: list[str] | None = DEFAULT_PROSE_FIELDS
+    prose_fields: list[str] | None = None  # None: the schema's `x-hrlint-prose-fields`
     literal_newlines: bool = True
     require_front_matter: list[str] = field(default_factory=list)
     content_root: Path | None = None

@@ -142,7 +142,7 @@ class Document:
         start, end = entry.value_span
         while end > start and self.text[end - 1] in " \t\r\n":
             end -= 1
-        return start, max(end, start + 1) if end == start else end
+        return start, max(end, start + 1)
 
     def key_span(self, path: tuple) -> tuple[int, int]:
         """Source span of the key holding `path`; the opening fence for the root or unknown keys."""

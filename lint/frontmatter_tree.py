@@ -144,14 +144,14 @@ def parse(text: str, fm: FrontMatter, problems: list[Problem]) -> None:
 def _error_location(exc: Exception, fm: FrontMatter, source: str) -> tuple[int, str]:
     base = fm.content_start
     if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.context_mark or exc.problem_mark
-        # The problem mark is where the parser gave up; the context mark where the construct began.
-        problem = exc.problem or "invalid YAML"
+        # The context mark is where the broken construct began (an unclosed quote), usually the
+        # real mistake; when both marks share a line, the problem mark is more precise.
+        mark = exc.problem_mark
+        if exc.context_mark is not None and (mark is None or exc.context_mark.line != mark.line):
+            mark = exc.context_mark
         context = f" ({exc.context})" if exc.context else ""
         offset = mark.index if mark is not None else 0
-        if exc.problem_mark is not None and exc.context_mark is not None:
-            offset = exc.problem_mark.index if exc.problem_mark.line == exc.context_mark.line else offset
-        return base + min(offset, len(source)), f"invalid YAML front matter: {problem}{context}"
+        return base + min(offset, len(source)), f"invalid YAML front matter: {exc.problem or 'invalid YAML'}{context}"
     if isinstance(exc, json.JSONDecodeError):
         return base + exc.pos, f"invalid JSON front matter: {exc.msg}"
     msg = str(exc)

@@ -29,6 +29,12 @@ def _strings(data, *keys):
     return values if all(isinstance(v, str) for v in values) else None
 
 
+def _report(rule: Rule, doc, name: str, message: str, suggestion: str):
+    """A finding at a top-level field's value, suggesting the consistent value."""
+    start, end = doc.value_span((name,))
+    return rule.report(doc, start, end, message, field=name, suggestions=[suggestion])
+
+
 class TitleMatch(Rule):
     id = "consistency/title-match"
     summary = "`article_title` and `question` must read the same as `title`."
@@ -55,9 +61,7 @@ Example:
         for name in self.options["fields"]:
             value = data.get(name)
             if isinstance(value, str) and _norm(value) != _norm(title):
-                start, end = doc.value_span((name,))
-                yield self.report(doc, start, end, f"`{name}` differs from `title` (\"{_norm(title)}\")",
-                                  field=name, suggestions=[_norm(title)])
+                yield _report(self, doc, name, f"`{name}` differs from `title` (\"{_norm(title)}\")", _norm(title))
 
 
 class UrlSlug(Rule):
@@ -74,16 +78,11 @@ Example: `title: What is naloxone?` with `url: /learn/health-studies/questions/w
 """
 
     def check(self, doc, ctx):
-        values = _strings(doc.data, "title", "url")
-        if not values:
-            return
-        title, url = values
-        slug = slugify(title)
+        title, url = _strings(doc.data, "title", "url") or (None, None)
+        slug = slugify(title) if title else ""
         if slug and url.rstrip("/").rsplit("/", 1)[-1] != slug:
-            start, end = doc.value_span(("url",))
             expected = url.rstrip("/").rsplit("/", 1)[0] + "/" + slug
-            yield self.report(doc, start, end, f"`url` does not end with the title's slug `{slug}`",
-                              field="url", suggestions=[expected])
+            yield _report(self, doc, "url", f"`url` does not end with the title's slug `{slug}`", expected)
 
 
 class FileName(Rule):
@@ -98,15 +97,11 @@ Example: `title: What is naloxone?` with `file_name: what-is-narcan.md`.
 """
 
     def check(self, doc, ctx):
-        values = _strings(doc.data, "title", "file_name")
-        if not values:
-            return
-        title, file_name = values
-        expected = slugify(title) + ".md"
+        title, file_name = _strings(doc.data, "title", "file_name") or (None, None)
+        expected = slugify(title) + ".md" if title else ".md"
         if expected != ".md" and file_name != expected:
-            start, end = doc.value_span(("file_name",))
-            yield self.report(doc, start, end, f"`file_name` should be `{expected}` (the title's slug)",
-                              field="file_name", suggestions=[expected])
+            yield _report(self, doc, "file_name", f"`file_name` should be `{expected}` (the title's slug)",
+                          expected)
 
 
 class Subject(Rule):
