@@ -100,7 +100,7 @@ def rules_command(config_path):
     width = max(len(rid) for rid in linter.available)
     for rid, cls in sorted(linter.available.items()):
         rule = enabled.get(rid)
-        severity = str(rule.severity) if rule else "off"
+        severity = rule.severity_label if rule else "off"
         click.echo(f"{rid:{width}s}  {severity:8s} {cls.summary}")
 
 

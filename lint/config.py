@@ -40,6 +40,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = 10 * 1024 * 1024
+    stigma: dict[str, Any] = field(default_factory=dict)  # catalog extensions (lint.checks.stigma)
 
     @property
     def name(self) -> str:
@@ -95,6 +96,7 @@ def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
         "per-file-ignores": lambda v: setattr(cfg, "per_file_ignores", _per_file_ignores(v, where)),
         "rules": lambda v: setattr(cfg, "rules", _rules(v, where)),
         "max-file-size": lambda v: setattr(cfg, "max_file_size", _positive_int(v, "max-file-size", where)),
+        "stigma": lambda v: setattr(cfg, "stigma", _stigma(v, root, where)),
     }
     for key, value in raw.items():
         if key not in setters:
@@ -143,6 +145,41 @@ def _rules(value: Any, where: str) -> dict[str, dict[str, Any]]:
             raise ConfigError(f"{where}: `rules.{rule}.enabled` must be true or false")
         out[str(rule)] = dict(settings)
     return out
+
+
+STIGMA_KEYS = ("catalogs", "entries", "exceptions", "disable", "severity", "quoted-severity")
+
+
+def _stigma(value: Any, root: Path, where: str) -> dict[str, Any]:
+    """Shape checks only; entries are validated against rules/stigma.schema.json when loaded."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `stigma` must be a mapping ({', '.join(STIGMA_KEYS)})")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in STIGMA_KEYS:
+            raise _unknown(f"stigma.{key}", [f"stigma.{k}" for k in STIGMA_KEYS], where)
+        if key in ("catalogs", "exceptions", "disable"):
+            item = _str_list(item, f"stigma.{key}", where)
+            if key == "catalogs":
+                item = [root / p for p in item]
+        elif key == "entries" and not (isinstance(item, list) and all(isinstance(e, dict) for e in item)):
+            raise ConfigError(f"{where}: `stigma.entries` must be a list of catalog entries")
+        elif key == "severity":
+            if not isinstance(item, dict):
+                raise ConfigError(f"{where}: `stigma.severity` must map entry ids to severities")
+            for entry_id, sev in item.items():
+                _severity_value(sev, f"stigma.severity.{entry_id}", where)
+        elif key == "quoted-severity":
+            _severity_value(item, "stigma.quoted-severity", where)
+        out[key] = item
+    return out
+
+
+def _severity_value(value: Any, key: str, where: str) -> Severity:
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: `{key}`: {exc}") from None
 
 
 def read_file(path: Path) -> Config:

@@ -18,6 +18,7 @@ class Context:
     config: Config
     schemas: SchemaStore = None  # type: ignore[assignment]
     documents: list[Document] = field(default_factory=list)  # every document checked so far
+    shared: dict[str, Any] = field(default_factory=dict)  # run-wide data rules load once (catalogs)
 
     def __post_init__(self) -> None:
         if self.schemas is None:
@@ -44,6 +45,12 @@ class Context:
         if "regions" not in doc.memo:
             doc.memo["regions"] = prose_regions(doc, self.prose_fields(doc), self.config.literal_newlines)
         return doc.memo["regions"]
+
+    def once(self, key: str, compute: Any) -> Any:
+        """Run-wide value computed on first use (a catalog, an index)."""
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
 
     def memo(self, doc: Document, key: str, compute: Any) -> Any:
         if key not in doc.memo:

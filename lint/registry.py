@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "hrlint.rules"
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$")
-_BUILTIN_MODULES = ("lint.checks.core", "lint.checks.schema", "lint.checks.consistency")
+_BUILTIN_MODULES = ("lint.checks.core", "lint.checks.schema", "lint.checks.consistency", "lint.checks.stigma")
 
 
 class RuleError(Exception):
@@ -39,6 +39,7 @@ class Rule:
 
     def __init__(self, options: dict[str, Any] | None = None, severity: Severity | None = None):
         self.options = self.validate_options(options or {})
+        self.configured_severity = severity  # None unless the config set one
         self.severity = severity or self.default_severity
 
     @classmethod
@@ -52,8 +53,16 @@ class Rule:
         return {**defaults, **options}
 
     @property
+    def severity_label(self) -> str:
+        """How `hrlint rules` shows the severity (data-driven rules may say where it comes from)."""
+        return str(self.severity)
+
+    @property
     def family(self) -> str:
         return self.id.split("/", 1)[0]
+
+    def prepare(self, ctx: "Context") -> None:
+        """Called once before any document; load data here (raise RuleError on bad data)."""
 
     def check(self, doc: "Document", ctx: "Context") -> Iterable[Finding]:
         return ()

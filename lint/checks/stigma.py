@@ -1,0 +1,287 @@
+"""Stigmatizing-language rules, driven by the term catalog in `rules/stigma.yaml`.
+
+All terms of the catalog are compiled into one case-insensitive alternation (longest first), so a
+region is scanned once whatever the catalog size. Each match is then checked against the
+catalog's exceptions (proper names, fixed clinical terms) and its entry's context gates; quoted
+terms are downgraded and terms discussed as words are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from lint.data import data_dir
+from lint.findings import Fix, Severity
+from lint.registry import Rule, RuleError
+
+CONTEXT_CHARS = 300  # how far around a match context gates and quote detection look
+_WORD = re.compile(r"[\w'’-]+")
+_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
+_MENTION = re.compile(r"(?:\bthe\s+(?:word|term|label)s?|\b(?:words?|terms?|labels?)\s+(?:such\s+as|like)"
+                      r"|\b(?:call(?:ed|ing)?|say(?:ing)?|instead\s+of)(?:\s+\w+){0,2})\W{0,3}$", re.I)
+
+
+def _phrase_regex(phrase: str) -> str:
+    return r"\s+".join(re.escape(part) for part in phrase.split())
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def keep_case(original: str, replacement: str) -> str:
+    """`Addicts` -> `People ...`, `ADDICTS` -> `PEOPLE ...`, `addicts` -> `people ...`."""
+    if original.isupper() and len(original) > 1:
+        return replacement.upper()
+    if original[:1].isupper() and (len(original) == 1 or not original[1].isupper()):
+        return replacement[:1].upper() + replacement[1:]
+    return replacement  # lower case, or an acronym such as "IV drug users"
+
+
+@dataclass
+class Entry:
+    id: str
+    rule: str
+    terms: list[str]
+    severity: Severity
+    message: str
+    alternatives: list[str]
+    sources: list[str]
+    context: dict[str, Any] = field(default_factory=dict)
+    fix: dict[str, Any] | None = None
+
+
+class Catalog:
+    """The compiled catalog: one pattern for every term, one for every exception phrase."""
+
+    def __init__(self, raw: dict[str, Any], quoted_severity: Severity = Severity.INFO):
+        self.quoted_severity = quoted_severity
+        self.sources = raw.get("sources", {})
+        self.entries = [Entry(e["id"], e["rule"], [_norm(t) for t in e["terms"]], Severity.parse(e["severity"]),
+                              e["message"], e.get("alternatives", []), e.get("sources", []),
+                              e.get("context") or {}, e.get("fix")) for e in raw.get("entries", [])]
+        self.by_term = {t: entry for entry in self.entries for t in entry.terms}
+        terms = sorted(self.by_term, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(_phrase_regex(t) for t in terms) + r")(?![\w-])",
+                                  re.I) if terms else None
+        phrases = sorted({_norm(x["phrase"]) for x in raw.get("exceptions", [])}, key=len, reverse=True)
+        self.exceptions = re.compile(r"(?<![\w-])(?:" + "|".join(_phrase_regex(p) for p in phrases) + r")(?![\w-])",
+                                     re.I) if phrases else None
+
+    def matches(self, text: str):
+        """(start, end, entry, severity, note) of every finding-worthy term in `text`."""
+        if self.pattern is None:
+            return
+        excluded = [m.span() for m in self.exceptions.finditer(text)] if self.exceptions else []
+        for m in self.pattern.finditer(text):
+            a, b = m.span()
+            if any(s <= a and b <= e for s, e in excluded):
+                continue
+            entry = self.by_term[_norm(m.group(0))]
+            verdict = _context(entry, text, a, b)
+            if verdict is None:
+                continue
+            severity, note = verdict
+            if _MENTION.search(text[max(0, a - 30):a]) and _quoted(text, a, b):
+                continue  # the term is discussed as a word, not used
+            if _quoted(text, a, b):
+                severity, note = min(severity, self.quoted_severity), "quoted"
+            yield a, b, entry, severity, note
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _context(entry: Entry, text: str, a: int, b: int) -> tuple[Severity, str] | None:
+    """Apply the entry's context gates: None to skip the match, else (severity, note)."""
+    ctx = entry.context
+    before, after = text[max(0, a - CONTEXT_CHARS):a], text[b:b + CONTEXT_CHARS]
+    before_words, after_words = _words(before), _words(after)
+    for phrase in ctx.get("not_before", []):
+        if re.search(r"(?<![\w-])" + _phrase_regex(phrase) + r"[\s-]*$", before, re.I):
+            return None
+    for phrase in ctx.get("not_after", []):
+        if re.match(r"[\s-]*" + _phrase_regex(phrase) + r"(?![\w])", after, re.I):
+            return None
+    near = ctx.get("near")
+    if near:
+        window = int(ctx.get("window", 6))
+        nearby = " ".join(before_words[-window:] + after_words[:window])
+        if not any(re.search(r"(?<![\w-])" + _phrase_regex(w) + r"(?![\w-])", nearby, re.I) for w in near):
+            return None
+    figurative = ctx.get("figurative_after", [])
+    if figurative and any(re.search(r"(?<![\w-])" + _phrase_regex(w) + r"(?![\w-])", " ".join(after_words[:3]), re.I)
+                          for w in figurative):
+        return Severity.INFO, "figurative"
+    return entry.severity, ""
+
+
+def _quoted(text: str, a: int, b: int) -> bool:
+    """True if [a, b) sits between an opening and a closing quotation mark on its line."""
+    line_start = max(text.rfind("\n", max(0, a - CONTEXT_CHARS), a) + 1, a - CONTEXT_CHARS, 0)
+    line_end = text.find("\n", b, b + CONTEXT_CHARS)
+    line_end = min(len(text), b + CONTEXT_CHARS) if line_end < 0 else line_end
+    head, tail = text[line_start:a], text[b:line_end]
+    for opening, closing in _QUOTES.items():
+        i = head.rfind(opening)
+        if i < 0 or (opening == "'" and i > 0 and head[i - 1].isalpha()):
+            continue  # an apostrophe, not a quote
+        if closing in head[i + 1:] and opening != closing:
+            continue
+        if opening == closing and head[i + 1:].count(opening) % 2:
+            continue
+        j = tail.find(closing)
+        if j >= 0 and not (closing == "'" and j + 1 < len(tail) and tail[j + 1].isalpha()):
+            return True
+    return False
+
+
+_SCHEMA_FILE = "stigma.schema.json"
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path}: cannot read stigma catalog: {exc}".replace("\n", " ")) from None
+    _validate(raw, str(path))
+    return raw
+
+
+def _validate(raw: Any, where: str) -> None:
+    schema = json.loads((data_dir("rules") / _SCHEMA_FILE).read_text(encoding="utf-8"))
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(raw))
+    if error is not None:
+        at = "/".join(str(p) for p in error.absolute_path) or "top level"
+        raise RuleError(f"{where}: invalid stigma catalog at {at}: {error.message}")
+
+
+def build_catalog(settings: dict[str, Any]) -> Catalog:
+    """The bundled catalog plus the config's `stigma` settings (extra catalogs, entries, overrides)."""
+    raw = _read(data_dir("rules") / "stigma.yaml")
+    entries, exceptions, sources = list(raw.get("entries", [])), list(raw.get("exceptions", [])), dict(raw.get("sources", {}))
+    for path in settings.get("catalogs", []):
+        extra = _read(path)
+        entries += extra.get("entries", [])
+        exceptions += extra.get("exceptions", [])
+        sources.update(extra.get("sources", {}))
+    if settings.get("entries"):
+        _validate({"entries": settings["entries"]}, "config `stigma.entries`")
+        entries += settings["entries"]
+    exceptions += [{"phrase": p} for p in settings.get("exceptions", [])]
+    ids = {e["id"] for e in entries}
+    for entry_id in [*settings.get("disable", []), *settings.get("severity", {})]:
+        if entry_id not in ids:
+            raise RuleError(f"config `stigma`: unknown catalog entry `{entry_id}` (see rules/stigma.yaml)")
+    disabled = set(settings.get("disable", []))
+    overrides = settings.get("severity", {})
+    entries = [{**e, "severity": overrides.get(e["id"], e["severity"])} for e in entries if e["id"] not in disabled]
+    quoted = Severity.parse(settings.get("quoted-severity", "info"))
+    return Catalog({"entries": entries, "exceptions": exceptions, "sources": sources}, quoted)
+
+
+def find(doc, ctx) -> list[tuple]:
+    """Every stigma match of a document, shared by the stigma rules: (region, a, b, entry, severity, note)."""
+    catalog = ctx.once("stigma", lambda: build_catalog(ctx.config.stigma))
+    return [(region, a, b, entry, severity, note)
+            for region in ctx.regions(doc)
+            for a, b, entry, severity, note in catalog.matches(region.text)]
+
+
+class StigmaRule(Rule):
+    """Reports the catalog matches whose entry belongs to this rule id."""
+
+    default_severity = Severity.ERROR
+
+    @property
+    def severity_label(self) -> str:
+        return str(self.configured_severity) if self.configured_severity else "per-term"
+
+    def prepare(self, ctx):
+        ctx.once("stigma", lambda: build_catalog(ctx.config.stigma))
+
+    def check(self, doc, ctx):
+        for region, a, b, entry, severity, note in ctx.memo(doc, "stigma", lambda: find(doc, ctx)):
+            if entry.rule != self.id:
+                continue
+            found = region.text[a:b]
+            alternatives = [keep_case(found, alt) for alt in entry.alternatives]
+            message = f"`{' '.join(found.split())}`: {entry.message}"
+            if alternatives:
+                message += f" Prefer \"{alternatives[0]}\"."
+            if note == "quoted":
+                message += " (Quoted: reported as info.)"
+            yield self.report_region(doc, region, a, b, message, suggestions=alternatives,
+                                     fix=_fix(doc, region, a, b, entry),
+                                     severity=self._severity(entry, severity, note))
+
+    def _severity(self, entry: Entry, severity: Severity, note: str) -> Severity:
+        """The entry's severity, unless the config set this rule's (a downgraded match stays down)."""
+        if note or self.configured_severity is None:
+            return severity
+        return self.configured_severity
+
+
+def _fix(doc, region, a: int, b: int, entry: Entry) -> Fix | None:
+    if not entry.fix:
+        return None
+    found = region.text[a:b]
+    replacement = entry.fix.get("replacements", {}).get(_norm(found))
+    start, end = region.source_span(a, b)
+    if replacement is None or doc.text[start:end] != found:
+        return None  # only where the source spells the term verbatim (no escapes or folds inside)
+    return Fix(start, end, keep_case(found, replacement), bool(entry.fix.get("safe", False)))
+
+
+def _rule(rule_id: str, summary: str, why: str, example: str) -> type[StigmaRule]:
+    """One rule class per catalog rule id; the catalog decides which terms belong to it."""
+    name = "".join(part.title() for part in rule_id.split("/")[1].split("-"))
+    return type(name, (StigmaRule,), {
+        "id": rule_id, "summary": summary,
+        "explanation": f"\nWhy: {why}\n\nExample: {example}\n\nTerms, alternatives and sources: rules/stigma.yaml.\n",
+    })
+
+
+RULES = [
+    _rule("stigma/person-label", "Labels that reduce a person to their substance use (addict, abuser, alcoholic).",
+          "NIDA, ONDCP, SAMHSA and the AP Stylebook ask for person-first language: a label such as "
+          "\"addict\" defines a person by a condition and raises stigma, including among clinicians.",
+          "\"addicts\" -> \"people with a substance use disorder\"; \"drug users\" -> \"people who use drugs\"."),
+    _rule("stigma/slang", "Slang for people who use drugs (junkie, crackhead, druggie).",
+          "Slang labels are plainly demeaning; guidance treats them as self-evidently stigmatizing.",
+          "\"junkies\" -> \"people who use drugs\"."),
+    _rule("stigma/abuse", "\"Abuse\" for substance use (substance abuse, drug abuse).",
+          "\"Abuse\" frames a health condition as wilful wrongdoing; \"use\", \"misuse\" or \"use disorder\" "
+          "describe it. Child, elder and domestic abuse are never flagged.",
+          "\"substance abuse\" -> \"substance use\"."),
+    _rule("stigma/clean-dirty", "\"Clean\"/\"dirty\" about people or drug-test results.",
+          "Calling people or test results clean or dirty links drug use with filth; say \"in recovery\", "
+          "\"not currently using\", \"tested negative/positive\". Clean water or energy is never flagged.",
+          "\"she has been clean for two years\" -> \"in recovery for two years\"."),
+    _rule("stigma/equipment", "\"Clean\"/\"dirty\" injection equipment (clean needles).",
+          "Harm-reduction programmes speak of sterile or new equipment; \"dirty needles\" implies dirty people.",
+          "\"clean needles\" -> \"sterile needles\"."),
+    _rule("stigma/treatment", "Outdated treatment wording (replacement therapy, MAT).",
+          "\"Replacement\" suggests one addiction swapped for another; current guidance says medication "
+          "for opioid use disorder or opioid agonist treatment.",
+          "\"opioid replacement therapy\" -> \"opioid agonist therapy\"."),
+    _rule("stigma/recovery", "Moralising recovery wording (relapse, hit bottom, enabler).",
+          "Recovery advocates prefer neutral descriptions such as \"return to use\"; some terms are disputed "
+          "and reported as warnings or info.",
+          "\"he relapsed\" -> \"he returned to use\"."),
+    _rule("stigma/newborn", "Labels for babies exposed to substances (addicted baby, crack baby).",
+          "Babies are not addicted; they may be exposed to substances or have neonatal withdrawal.",
+          "\"crack babies\" -> \"newborns exposed to substances\"."),
+    _rule("stigma/framing", "Framing that moralises substance use (drug habit, drug problem, drug-seeking).",
+          "\"Habit\" and \"problem\" deny the medical nature of a use disorder; clinical labels such as "
+          "\"non-compliant\" blame the person.",
+          "\"drug habit\" -> \"substance use disorder\"."),
+]
