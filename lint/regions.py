@@ -72,14 +72,11 @@ def scalar_region(doc: Document, path: tuple, literal_newlines: bool) -> Region 
     if not isinstance(value, str) or not value.strip():
         return None
     start, end = entry.value_span
-    base = doc.front_matter.content_start
-    source = doc.text[base:doc.front_matter.content_end]
-    mapped = map_scalar(source, start - base, end - base, node.style, value)
+    mapped = map_scalar(doc.text, start, end, node.style, value)
     if mapped is None:  # unusual layout: every character points at the whole value
         starts, ends = [start] * len(value), [end] * len(value)
     else:
-        starts = [s + base for s in mapped[0]]
-        ends = [e + base for e in mapped[1]]
+        starts, ends = mapped
     region = Region(field_name(path), value, starts, ends)
     return _literal_newlines(region) if literal_newlines and "\\n" in value else region
 

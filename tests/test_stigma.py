@@ -233,3 +233,18 @@ def test_a_large_field_is_checked(hrlint, write):
     result = hrlint("check", "--format", "json", "--select", "stigma/equipment", "a.md", cwd=root)
     assert result.exit_code == 1
     assert len(result.findings) == 1_000_000 // len(sentence)
+
+
+def test_blockquote_is_a_quotation():
+    (m,) = matched("Intro:\n> Those addicts will never change, he wrote.\n")
+    assert m[1] == "addicts" and m[2] == Severity.INFO
+
+
+@pytest.mark.parametrize("text", [
+    "She reported an abuse of power by the officer.",
+    "Domestic abuse services are open all night.",
+    "Habit formation takes about two months.",
+    "I am addicted to coffee.",
+])
+def test_other_senses_are_not_warnings(text):
+    assert [m for m in matched(text) if m[2] >= Severity.WARNING] == []

@@ -21,15 +21,39 @@ from lint.data import data_dir
 from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
 
-CONTEXT_CHARS = 300  # how far around a match context gates and quote detection look
+CONTEXT_CHARS = 300  # how far around a match quote detection looks
 _WORD = re.compile(r"[\w'’-]+")
 _QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
 _MENTION = re.compile(r"(?:\bthe\s+(?:word|term|label)s?|\b(?:words?|terms?|labels?)\s+(?:such\s+as|like)"
                       r"|\b(?:call(?:ed|ing)?|say(?:ing)?|instead\s+of)(?:\s+\w+){0,2})\W{0,3}$", re.I)
 
 
-def _phrase_regex(phrase: str) -> str:
-    return r"\s+".join(re.escape(part) for part in phrase.split())
+def trie_regex(phrases: list[str]) -> str:
+    """One alternation factored by common prefixes, so each position fails after a character or two
+    instead of trying every phrase (a space in a phrase matches any run of whitespace)."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in " ".join(phrase.split()):
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child)
+                    for char, child in sorted(node.items()) if char]
+        optional = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if optional else "")
+
+    return build(trie)
+
+
+def _whole_words(phrases: list[str]) -> re.Pattern | None:
+    if not phrases:
+        return None
+    return re.compile(r"(?<![\w-])" + trie_regex(phrases) + r"(?![\w-])", re.I)
 
 
 def _norm(text: str) -> str:
@@ -46,6 +70,43 @@ def keep_case(original: str, replacement: str) -> str:
 
 
 @dataclass
+class Gates:
+    """An entry's context conditions, compiled once (see `context` in rules/stigma.schema.json)."""
+
+    not_before: re.Pattern | None = None  # a phrase right before the term cancels it
+    not_after: re.Pattern | None = None  # a phrase right after the term cancels it
+    near: re.Pattern | None = None  # one of these words must be within `window` words
+    window: int = 6
+    figurative: re.Pattern | None = None  # one of these within 3 words after: info
+
+    @classmethod
+    def compile(cls, context: dict[str, Any]) -> "Gates":
+        def words(key: str, prefix: str, suffix: str) -> re.Pattern | None:
+            phrases = [_norm(p) for p in context.get(key, [])]
+            return re.compile(prefix + trie_regex(phrases) + suffix, re.I) if phrases else None
+
+        return cls(words("not_before", r"(?<![\w-])", r"[\s-]*\Z"), words("not_after", r"[\s-]*", r"(?!\w)"),
+                   words("near", r"(?<![\w-])", r"(?![\w-])"), int(context.get("window", 6)),
+                   words("figurative_after", r"(?<![\w-])", r"(?![\w-])"))
+
+    def verdict(self, text: str, a: int, b: int, severity: Severity) -> tuple[Severity, str] | None:
+        """None to drop the match at [a, b), else its (severity, note)."""
+        if self.not_before and self.not_before.search(text, max(0, a - 60), a):
+            return None
+        if self.not_after and self.not_after.match(text, b, b + 60):
+            return None
+        if self.near:
+            reach = self.window * 20
+            nearby = " ".join(_WORD.findall(text, max(0, a - reach), a)[-self.window:]
+                              + _WORD.findall(text, b, b + reach)[:self.window])
+            if not self.near.search(nearby):
+                return None
+        if self.figurative and self.figurative.search(" ".join(_WORD.findall(text, b, b + 60)[:3])):
+            return Severity.INFO, "figurative"
+        return severity, ""
+
+
+@dataclass
 class Entry:
     id: str
     rule: str
@@ -54,7 +115,7 @@ class Entry:
     message: str
     alternatives: list[str]
     sources: list[str]
-    context: dict[str, Any] = field(default_factory=dict)
+    gates: Gates = field(default_factory=Gates)
     fix: dict[str, Any] | None = None
 
 
@@ -66,14 +127,10 @@ class Catalog:
         self.sources = raw.get("sources", {})
         self.entries = [Entry(e["id"], e["rule"], [_norm(t) for t in e["terms"]], Severity.parse(e["severity"]),
                               e["message"], e.get("alternatives", []), e.get("sources", []),
-                              e.get("context") or {}, e.get("fix")) for e in raw.get("entries", [])]
+                              Gates.compile(e.get("context") or {}), e.get("fix")) for e in raw.get("entries", [])]
         self.by_term = {t: entry for entry in self.entries for t in entry.terms}
-        terms = sorted(self.by_term, key=len, reverse=True)
-        self.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(_phrase_regex(t) for t in terms) + r")(?![\w-])",
-                                  re.I) if terms else None
-        phrases = sorted({_norm(x["phrase"]) for x in raw.get("exceptions", [])}, key=len, reverse=True)
-        self.exceptions = re.compile(r"(?<![\w-])(?:" + "|".join(_phrase_regex(p) for p in phrases) + r")(?![\w-])",
-                                     re.I) if phrases else None
+        self.pattern = _whole_words(list(self.by_term))
+        self.exceptions = _whole_words([_norm(x["phrase"]) for x in raw.get("exceptions", [])])
 
     def matches(self, text: str):
         """(start, end, entry, severity, note) of every finding-worthy term in `text`."""
@@ -85,7 +142,7 @@ class Catalog:
             if any(s <= a and b <= e for s, e in excluded):
                 continue
             entry = self.by_term[_norm(m.group(0))]
-            verdict = _context(entry, text, a, b)
+            verdict = entry.gates.verdict(text, a, b, entry.severity)
             if verdict is None:
                 continue
             severity, note = verdict
@@ -96,40 +153,14 @@ class Catalog:
             yield a, b, entry, severity, note
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-def _context(entry: Entry, text: str, a: int, b: int) -> tuple[Severity, str] | None:
-    """Apply the entry's context gates: None to skip the match, else (severity, note)."""
-    ctx = entry.context
-    before, after = text[max(0, a - CONTEXT_CHARS):a], text[b:b + CONTEXT_CHARS]
-    before_words, after_words = _words(before), _words(after)
-    for phrase in ctx.get("not_before", []):
-        if re.search(r"(?<![\w-])" + _phrase_regex(phrase) + r"[\s-]*$", before, re.I):
-            return None
-    for phrase in ctx.get("not_after", []):
-        if re.match(r"[\s-]*" + _phrase_regex(phrase) + r"(?![\w])", after, re.I):
-            return None
-    near = ctx.get("near")
-    if near:
-        window = int(ctx.get("window", 6))
-        nearby = " ".join(before_words[-window:] + after_words[:window])
-        if not any(re.search(r"(?<![\w-])" + _phrase_regex(w) + r"(?![\w-])", nearby, re.I) for w in near):
-            return None
-    figurative = ctx.get("figurative_after", [])
-    if figurative and any(re.search(r"(?<![\w-])" + _phrase_regex(w) + r"(?![\w-])", " ".join(after_words[:3]), re.I)
-                          for w in figurative):
-        return Severity.INFO, "figurative"
-    return entry.severity, ""
-
-
 def _quoted(text: str, a: int, b: int) -> bool:
-    """True if [a, b) sits between an opening and a closing quotation mark on its line."""
+    """True if [a, b) is in a Markdown blockquote line or between quotation marks on its line."""
     line_start = max(text.rfind("\n", max(0, a - CONTEXT_CHARS), a) + 1, a - CONTEXT_CHARS, 0)
     line_end = text.find("\n", b, b + CONTEXT_CHARS)
     line_end = min(len(text), b + CONTEXT_CHARS) if line_end < 0 else line_end
     head, tail = text[line_start:a], text[b:line_end]
+    if head.lstrip().startswith(">"):
+        return True
     for opening, closing in _QUOTES.items():
         i = head.rfind(opening)
         if i < 0 or (opening == "'" and i > 0 and head[i - 1].isalpha()):
