@@ -21,10 +21,10 @@ def matched(text: str) -> list[tuple[str, str, Severity]]:
     return [(entry.id, text[a:b], severity) for a, b, entry, severity, _ in catalog.matches(text)]
 
 
-def example_cases(kind: str):
-    for entry in CATALOG["entries"]:
-        for i, example in enumerate(entry.get("examples", {}).get(kind, [])):
-            yield pytest.param(entry["id"], example, id=f"{entry['id']}-{kind}{i}")
+def example_cases(kind: str) -> list:
+    return [pytest.param(entry["id"], example, id=f"{entry['id']}-{kind}{i}")
+            for entry in CATALOG["entries"]
+            for i, example in enumerate(entry.get("examples", {}).get(kind, []))]
 
 
 @pytest.mark.parametrize("entry_id, sentence", example_cases("flag"))
