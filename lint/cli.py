@@ -122,9 +122,10 @@ def explain(rule):
             click.echo("")
         click.echo(f"{cls.id} ({cls.default_severity}{'' if cls.default_enabled else ', off by default'})")
         click.echo(f"  {cls.summary}")
-        if cls.explanation.strip():
+        text = cls.describe()
+        if text.strip():
             click.echo("")
-            click.echo(_dedent(cls.explanation))
+            click.echo(_dedent(text))
         if cls.options_schema:
             click.echo("Options:")
             for name, spec in cls.options_schema.items():

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "hrlint.rules"
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$")
-_BUILTIN_MODULES = ("lint.checks.core", "lint.checks.schema", "lint.checks.consistency", "lint.checks.stigma")
+_BUILTIN_MODULES = ("lint.checks.core", "lint.checks.schema", "lint.checks.consistency", "lint.checks.stigma",
+                    "lint.checks.principles")
 
 
 class RuleError(Exception):
@@ -60,6 +61,11 @@ class Rule:
     @property
     def family(self) -> str:
         return self.id.split("/", 1)[0]
+
+    @classmethod
+    def describe(cls) -> str:
+        """The text `hrlint explain` prints (rules built on data may add to the explanation)."""
+        return cls.explanation
 
     def prepare(self, ctx: "Context") -> None:
         """Called once before any document; load data here (raise RuleError on bad data)."""

@@ -1,0 +1,466 @@
+"""Principle-wording rules: quotations and lists of the NHRC principles against the canonical set.
+
+Statements (sentences, list items, lines) are found in every prose region. A statement is only
+compared with the principles when it contains a key phrase (one compiled pattern), then scored with
+rapidfuzz against each principle's canonical and legacy wording; a close match is diffed word by
+word to tell canonical, legacy and misquoted wording apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz
+
+from lint.checks.stigma import keep_case, trie_regex
+from lint.data import data_dir
+from lint.findings import Fix, Severity
+from lint.registry import Rule, RuleError
+
+QUOTE_SCORE = 80  # rapidfuzz ratio from which a statement is read as a quotation
+PARAPHRASE_SCORE = 45  # token-set ratio (plus a key phrase) from which it is about the principle
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+_ITEM = re.compile(r"^[ \t]*(?:[•\-*+]|\d{1,2}[.)])[ \t]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z])")
+_HEDGED = re.compile(r"\b(?:include|includes|including|such as|some of|several|among|examples?)\b", re.I)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("'", "").replace("’", "") for w in _TOKEN.findall(text)]
+
+
+@dataclass
+class Change:
+    old: list[str]
+    new: str
+    what: str
+
+
+@dataclass
+class Principle:
+    number: int
+    name: str
+    canonical: str
+    key_phrases: list[str]
+    legacy: str | None = None
+    changes: list[Change] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.canonical_words = words(self.canonical)
+        self.legacy_words = words(self.legacy) if self.legacy else None
+
+    @property
+    def title(self) -> str:
+        return f"principle {self.number} ({self.name})"
+
+
+class Principles:
+    """The compiled canonical set (rules/nhrc-principles.yaml)."""
+
+    def __init__(self, raw: dict[str, Any]):
+        self.source = raw["source"]
+        self.organisation = raw["organisation"]
+        self.items = [Principle(p["number"], p["name"], p["canonical"], p["key_phrases"],
+                                (p.get("legacy") or {}).get("text"),
+                                [Change(words(c["old"]), c["new"], c["what"])
+                                 for c in (p.get("legacy") or {}).get("changes", [])])
+                      for p in raw["principles"]]
+        phrases = [" ".join(words(k)) for p in self.items for k in p.key_phrases]
+        self.keys = re.compile(r"(?<![\w-])" + trie_regex(phrases).replace(r"\s+", r"[\s\W]+") + r"(?![\w-])", re.I)
+        self.key_owner = {" ".join(words(k)): p for p in self.items for k in p.key_phrases}
+        org = self.organisation
+        self.old_name = re.compile(r"(?<!National )\b" + re.escape(org["former"]) + r"\b(?:\s*\(\s*"
+                                   + re.escape(org["former_abbreviation"]) + r"\s*\))?|\b"
+                                   + re.escape(org["former_abbreviation"]) + r"\b")
+        bodies = [org["current"], org["current_abbreviation"], org["former"], org["former_abbreviation"]]
+        self.coalition = re.compile("|".join(r"\b" + re.escape(b) + r"\b" for b in bodies))
+        self.other_bodies = re.compile("|".join(r"\b" + re.escape(b) + r"\b" for b in raw.get("other_bodies", [])))
+
+    def by_number(self, number: int) -> Principle:
+        return self.items[number - 1]
+
+
+def load_principles() -> Principles:
+    path = data_dir("rules") / "nhrc-principles.yaml"
+    try:
+        return Principles(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise RuleError(f"{path}: cannot read the principles: {exc}") from None
+
+
+# --- statements -------------------------------------------------------------------------------
+
+@dataclass
+class Statement:
+    """A sentence, list item or line of a region: region text [a, b)."""
+
+    a: int
+    b: int
+    text: str
+    item: bool  # a bullet or numbered list item
+    line: int  # index of the line in the region (for grouping lists)
+
+
+def statements(text: str) -> list[Statement]:
+    out = []
+    pos = 0
+    for index, line in enumerate(text.split("\n")):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        marker = _ITEM.match(line)
+        if marker:
+            content_start = start + marker.end()
+            out.append(Statement(content_start, end, text[content_start:end].rstrip(), True, index))
+            continue
+        s = start
+        for m in _SENTENCE_END.finditer(line):
+            piece = text[s:start + m.start()]
+            if piece.strip():
+                out.append(_trimmed(text, s, start + m.start(), index))
+            s = start + m.end()
+        if text[s:end].strip():
+            out.append(_trimmed(text, s, end, index))
+    return out
+
+
+def _trimmed(text: str, a: int, b: int, line: int) -> Statement:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return Statement(a, b, text[a:b], False, line)
+
+
+# --- classification ---------------------------------------------------------------------------
+
+@dataclass
+class Match:
+    statement: Statement
+    principle: Principle
+    kind: str  # canonical | legacy | misquote | paraphrase
+    legacy: list[tuple[int, int, Change]] = field(default_factory=list)  # region spans
+    diff: list[tuple[int, int, str, str]] = field(default_factory=list)  # region span, removed, added
+    verbatim_legacy: bool = False
+
+
+def _quote_part(st: Statement) -> tuple[int, str]:
+    """Skip a leading bold label ("**Acceptance**: ") of a list item."""
+    m = re.match(r"\s*(?:\*\*|__)?[^:\n]{1,60}?(?:\*\*|__)?:\s+", st.text)
+    if m and st.item:
+        return m.end(), st.text[m.end():]
+    return 0, st.text
+
+
+def classify(st: Statement, principles: Principles) -> Match | None:
+    key_hits = {principles.key_owner[" ".join(words(m.group(0)))].number for m in principles.keys.finditer(st.text)
+                if " ".join(words(m.group(0))) in principles.key_owner}
+    if not key_hits:
+        return None
+    offset, quote = _quote_part(st)
+    tokens = [(m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(quote)]
+    cand = words(quote)
+    joined = " ".join(cand)
+    best, best_score = None, 0.0
+    for p in principles.items:
+        score = max(fuzz.ratio(joined, " ".join(p.canonical_words)),
+                    fuzz.ratio(joined, " ".join(p.legacy_words)) if p.legacy_words else 0)
+        if score > best_score:
+            best, best_score = p, score
+    if best is not None and best_score >= QUOTE_SCORE:
+        return _diff(st, best, cand, tokens)
+    scored = [(fuzz.token_set_ratio(" ".join(words(st.text)), " ".join(p.canonical_words)), p.number)
+              for p in principles.items if p.number in key_hits]
+    score, number = max(scored)
+    principle = principles.by_number(number)
+    if score >= PARAPHRASE_SCORE:
+        return Match(st, principle, "paraphrase")
+    return None
+
+
+def _find(seq: list[str], sub: list[str]) -> int:
+    for i in range(len(seq) - len(sub) + 1):
+        if seq[i:i + len(sub)] == sub:
+            return i
+    return -1
+
+
+def _diff(st: Statement, p: Principle, cand: list[str], tokens: list[tuple[int, int]]) -> Match:
+    def span(i: int, j: int) -> tuple[int, int]:
+        if i < j:
+            return st.a + tokens[i][0], st.a + tokens[j - 1][1]
+        at = st.a + (tokens[i][0] if i < len(tokens) else (tokens[-1][1] if tokens else 0))
+        return at, at
+
+    hits = []
+    for change in p.changes:
+        i = _find(cand, change.old)
+        if i >= 0 and not any(h[0] <= i < h[1] for h in hits):
+            hits.append((i, i + len(change.old), change))
+    ops = [op for op in difflib.SequenceMatcher(None, cand, p.canonical_words, autojunk=False).get_opcodes()
+           if op[0] != "equal"]
+    unexplained = [op for op in ops if not any(h[0] <= op[1] and op[2] <= h[1] for h in hits)]
+    legacy = [(*span(i, j), change) for i, j, change in sorted(hits, key=lambda h: h[0])]
+    if not ops:
+        return Match(st, p, "canonical")
+    if not unexplained:
+        return Match(st, p, "legacy", legacy, verbatim_legacy=cand == p.legacy_words)
+    diff = [(*span(i1, i2), " ".join(cand[i1:i2]), " ".join(p.canonical_words[j1:j2]))
+            for _, i1, i2, j1, j2 in unexplained]
+    return Match(st, p, "misquote", legacy, diff)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+@dataclass
+class PrincipleList:
+    intro: Statement
+    hedged: bool  # "include", "such as": the list does not claim to be complete
+    coalition: bool  # attributed to the coalition (else to another body)
+    items: list[tuple[Statement, Match | None]]
+
+
+def find_lists(sts: list[Statement], matches: dict[int, Match], principles: Principles) -> list[PrincipleList]:
+    """Passages that introduce the coalition's principles and then list them."""
+    out = []
+    for k, st in enumerate(sts):
+        if not re.search(r"\bprinciples\b", st.text, re.I):
+            continue
+        coalition = bool(principles.coalition.search(st.text))
+        if not (coalition or principles.other_bodies.search(st.text)):
+            continue
+        items = []
+        for nxt in sts[k + 1:]:
+            if nxt.line == st.line:
+                continue  # the rest of the introducing line
+            match = matches.get(id(nxt))
+            if not (nxt.item or match is not None):
+                break  # a plain line that is no principle ends the list
+            items.append((nxt, match))
+        if len(items) >= 2:
+            out.append(PrincipleList(st, bool(_HEDGED.search(st.text)), coalition, items))
+    return out
+
+
+def analyse(region, principles: Principles) -> tuple[list[Statement], list[Match], list[PrincipleList]]:
+    sts = statements(region.text)
+    matches = {}
+    if principles.keys.search(region.text):
+        for st in sts:
+            m = classify(st, principles)
+            if m is not None:
+                matches[id(st)] = m
+    lists = find_lists(sts, matches, principles) if matches else []
+    return sts, list(matches.values()), lists
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+def _analysis(doc, ctx):
+    principles = ctx.once("principles", load_principles)
+    return [(region, *analyse(region, principles)) for region in ctx.regions(doc)]
+
+
+class PrincipleRule(Rule):
+    default_severity = Severity.WARNING
+
+    def prepare(self, ctx):
+        ctx.once("principles", load_principles)
+
+    def analysis(self, doc, ctx):
+        return ctx.memo(doc, "principles", lambda: _analysis(doc, ctx))
+
+    @classmethod
+    def describe(cls) -> str:
+        principles = load_principles()
+        text = cls.explanation.rstrip() + "\n\nThe canonical principles (" + principles.source["url"] + "):\n"
+        for p in principles.items:
+            text += f"\n  {p.number}. {p.name}: {p.canonical}"
+        return text + "\n"
+
+
+def canonical_message(p: Principle) -> str:
+    return f"canonical text of {p.title}: \"{p.canonical}\""
+
+
+class LegacyWording(PrincipleRule):
+    id = "principles/legacy-wording"
+    summary = "A principle quoted in the old Harm Reduction Coalition wording."
+    explanation = """
+Why: the coalition revised its principles (people who use drugs instead of drug users, severe use
+instead of severe abuse, a continuum instead of a spectrum, "for better or worse"). Quoting the old
+wording publishes language the coalition itself has retired. Each outdated phrase is reported with
+its replacement; the first finding of a statement carries a fix that replaces the statement with
+the canonical text (safe when the statement is a verbatim old version).
+
+Example: "Ensures that drug users and those with a history of drug use ..." -> "people who use drugs".
+"""
+
+    def check(self, doc, ctx):
+        for region, _, matches, _ in self.analysis(doc, ctx):
+            for m in matches:
+                if m.kind not in ("legacy", "misquote"):
+                    continue
+                for n, (start, end, change) in enumerate(m.legacy):
+                    fix = _statement_fix(doc, region, m) if n == 0 and m.kind == "legacy" else None
+                    yield self.report_region(
+                        doc, region, start, end,
+                        f"outdated wording of {m.principle.title}: {change.what}; "
+                        f"{canonical_message(m.principle)}",
+                        suggestions=[keep_case(region.text[start:end], change.new)], fix=fix)
+
+
+def _statement_fix(doc, region, m: Match) -> Fix | None:
+    offset, quote = _quote_part(m.statement)
+    a, b = m.statement.a + offset, m.statement.b
+    start, end = region.source_span(a, b)
+    if doc.text[start:end] != region.text[a:b]:
+        return None  # the statement is not spelled verbatim in the source (escapes, folds)
+    replacement = m.principle.canonical
+    if not quote.rstrip().endswith("."):
+        replacement = replacement.rstrip(".")
+    return Fix(start, end, replacement, safe=m.verbatim_legacy)
+
+
+class Misquote(PrincipleRule):
+    id = "principles/misquote"
+    summary = "A principle quoted with words changed, added or dropped."
+    explanation = """
+Why: a statement presented as the coalition's wording must be its wording. The finding shows a
+minimal word-level diff against the canonical text (`- severe abuse` / `+ severe use`).
+
+Example: "Accepts that drug use is part of our world and works to reduce its harmful effects ..."
+"""
+
+    def check(self, doc, ctx):
+        for region, _, matches, _ in self.analysis(doc, ctx):
+            for m in matches:
+                if m.kind != "misquote":
+                    continue
+                start, end = m.diff[0][0], m.diff[-1][1]
+                changes = "; ".join(f"- {old or '(nothing)'} / + {new or '(nothing)'}" for _, _, old, new in m.diff)
+                yield self.report_region(doc, region, start, max(end, start + 1) if end == start else end,
+                                         f"misquoted {m.principle.title}: {changes}; "
+                                         f"{canonical_message(m.principle)}",
+                                         suggestions=[m.principle.canonical])
+
+
+class Paraphrase(PrincipleRule):
+    id = "principles/paraphrase"
+    summary = "A principle given in the author's own words inside an attributed list (with require-verbatim)."
+    default_severity = Severity.INFO
+    options_schema = {
+        "require-verbatim": {"type": "boolean", "default": False,
+                             "description": "report paraphrases of principles listed as the coalition's"},
+    }
+    explanation = """
+Why: paraphrasing the principles is fine in most articles, so nothing is reported by default. A
+publisher that wants attributed principles quoted word for word sets `require-verbatim: true`;
+then each paraphrased item of a list introduced as the coalition's principles is reported (info)
+with the canonical text.
+
+Example: "1. **Acceptance of Drug Use**: Recognizing that drug use is a part of society ..."
+"""
+
+    def check(self, doc, ctx):
+        if not self.options["require-verbatim"]:
+            return
+        for region, _, _, lists in self.analysis(doc, ctx):
+            for plist in (p for p in lists if p.coalition):
+                for st, m in plist.items:
+                    if m is not None and m.kind == "paraphrase":
+                        yield self.report_region(doc, region, st.a, st.b,
+                                                 f"paraphrase of {m.principle.title} in a list attributed to the "
+                                                 f"coalition; {canonical_message(m.principle)}",
+                                                 suggestions=[m.principle.canonical])
+
+
+class Attribution(PrincipleRule):
+    id = "principles/attribution"
+    summary = "Principles attributed to the coalition's old name or to another body."
+    explanation = """
+Why: the principles belong to the National Harm Reduction Coalition (formerly Harm Reduction
+Coalition, HRC). A sentence that attributes them to the old name is outdated (a safe fix replaces
+the name); one that attributes the coalition's list to another body is wrong. The old name inside
+"National Harm Reduction Coalition" is never reported.
+
+Example: "the Harm Reduction Coalition (HRC) considers the following principles central ..."
+"""
+
+    def check(self, doc, ctx):
+        principles = ctx.once("principles", load_principles)
+        org = principles.organisation
+        current = f"{org['current']} ({org['current_abbreviation']})"
+        for region, sts, _, lists in self.analysis(doc, ctx):
+            for st in sts:
+                if "rinciple" not in st.text or not re.search(r"\bprinciples?\b", st.text, re.I):
+                    continue
+                for m in principles.old_name.finditer(st.text):
+                    a, b = st.a + m.start(), st.a + m.end()
+                    replacement = current if "(" in m.group(0) else (
+                        org["current_abbreviation"] if m.group(0) == org["former_abbreviation"] else org["current"])
+                    start, end = region.source_span(a, b)
+                    fix = Fix(start, end, replacement, safe=True) if doc.text[start:end] == m.group(0) else None
+                    yield self.report_region(doc, region, a, b,
+                                             f"outdated attribution: `{m.group(0)}` is the former name of the "
+                                             f"{current}", suggestions=[replacement], fix=fix)
+            for plist in lists:
+                other = None if plist.coalition else principles.other_bodies.search(plist.intro.text)
+                quoted = any(m is not None and m.kind != "paraphrase" for _, m in plist.items)
+                if other and quoted:
+                    a, b = plist.intro.a + other.start(), plist.intro.a + other.end()
+                    yield self.report_region(doc, region, a, b,
+                                             f"these principles are the {org['current']}'s, not `{other.group(0)}`'s",
+                                             suggestions=[org["current"]])
+
+
+class Completeness(PrincipleRule):
+    id = "principles/completeness"
+    summary = "A list presented as the coalition's principles that misses, repeats or adds principles."
+    explanation = """
+Why: a list introduced as the coalition's principles is read as the full set. Missing principles,
+repeated ones and items that match none of the eight are reported at the introduction, with the
+mapping of each item to its principle. When the introduction says "include" or "such as" the
+finding is info; when it presents the list as the principles it is a warning.
+
+Example: seven items introduced with "principles ... which include:" where no item is about the
+agency of people who use drugs (principle 6).
+"""
+
+    def check(self, doc, ctx):
+        principles = ctx.once("principles", load_principles)
+        for region, _, _, lists in self.analysis(doc, ctx):
+            for plist in lists:
+                message = _completeness(plist, principles) if plist.coalition else None
+                if message:
+                    severity = Severity.INFO if plist.hedged else self.severity
+                    if self.configured_severity is not None:
+                        severity = self.configured_severity
+                    yield self.report_region(doc, region, plist.intro.a, plist.intro.b, message, severity=severity)
+
+
+def _completeness(plist: PrincipleList, principles: Principles) -> str | None:
+    mapped = [(n, m.principle) for n, (_, m) in enumerate(plist.items, 1) if m is not None]
+    numbers = [p.number for _, p in mapped]
+    missing = [p for p in principles.items if p.number not in numbers]
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    unmatched = [n for n, (_, m) in enumerate(plist.items, 1) if m is None]
+    if not (missing or repeated or unmatched):
+        return None
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(f"{p.title}: \"{p.canonical}\"" for p in missing))
+    if repeated:
+        parts.append("repeated " + ", ".join(principles.by_number(n).title for n in repeated))
+    if unmatched:
+        parts.append("item(s) " + ", ".join(map(str, unmatched)) + " match none of the eight")
+    mapping = ", ".join(f"item {n} -> {p.number} ({p.name})" for n, p in mapped)
+    return (f"the list of the coalition's principles has {len(plist.items)} items: "
+            + "; ".join(parts) + f". Mapping: {mapping}.")
+
+
+RULES = [LegacyWording, Misquote, Paraphrase, Attribution, Completeness]
