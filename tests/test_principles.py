@@ -145,3 +145,34 @@ def test_statements(text, expected):
 def test_unrelated_prose_is_not_compared():
     st = Statement(0, 20, "Naloxone reverses opioid overdoses.", False, 0)
     assert classify(st, PRINCIPLES) is None
+
+
+# --- the labelled passages --------------------------------------------------------------------
+
+def test_accuracy_on_the_labelled_passages():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from principles_eval import evaluate, load
+
+    passages = load(DATA / "principles-eval.jsonl")
+    labels = [p["label"] for p in passages]
+    assert len(passages) >= 40 and labels.count("unrelated") >= 12
+    accuracy, _ = evaluate(passages)
+    assert accuracy >= 0.9
+
+
+def unrelated_passages() -> list:
+    rows = [json.loads(line) for line in (DATA / "principles-eval.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [pytest.param(r["text"], id=r["id"]) for r in rows if r["label"] == "unrelated"]
+
+
+@pytest.mark.parametrize("text", unrelated_passages())
+def test_unrelated_passage_has_no_principle_finding(text):
+    from lint.config import Config
+    from lint.document import Document
+    from lint.runner import Linter
+
+    config = Config(rules={"principles/paraphrase": {"require-verbatim": True}})
+    linter = Linter(config, select=["principles"])
+    assert linter.check(Document.from_text(text, "a.txt"), linter.context()) == []

@@ -22,6 +22,7 @@ from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
 
 QUOTE_SCORE = 80  # rapidfuzz ratio from which a statement is read as a quotation
+LEAD_IN = 3  # words before a quotation that are the author's own ("Harm reduction ...")
 PARAPHRASE_SCORE = 45  # token-set ratio (plus a key phrase) from which it is about the principle
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
@@ -148,10 +149,13 @@ class Match:
     verbatim_legacy: bool = False
 
 
+_LABEL = re.compile(r"\s*(?:\*\*|__)?[A-Z][\w&’'/ -]{0,50}?(?:\*\*|__)?:\s+")
+
+
 def _quote_part(st: Statement) -> tuple[int, str]:
-    """Skip a leading bold label ("**Acceptance**: ") of a list item."""
-    m = re.match(r"\s*(?:\*\*|__)?[^:\n]{1,60}?(?:\*\*|__)?:\s+", st.text)
-    if m and st.item:
+    """Skip a leading label ("**Acceptance**: ", "Pragmatism & Realism: ") before the quotation."""
+    m = _LABEL.match(st.text)
+    if m and len(m.group(0).split()) <= 6:
         return m.end(), st.text[m.end():]
     return 0, st.text
 
@@ -203,6 +207,8 @@ def _diff(st: Statement, p: Principle, cand: list[str], tokens: list[tuple[int, 
             hits.append((i, i + len(change.old), change))
     ops = [op for op in difflib.SequenceMatcher(None, cand, p.canonical_words, autojunk=False).get_opcodes()
            if op[0] != "equal"]
+    if ops and ops[0][0] == "delete" and ops[0][1] == 0 and ops[0][2] <= LEAD_IN:
+        ops = ops[1:]  # a short lead-in such as "Harm reduction does not attempt ..."
     unexplained = [op for op in ops if not any(h[0] <= op[1] and op[2] <= h[1] for h in hits)]
     legacy = [(*span(i, j), change) for i, j, change in sorted(hits, key=lambda h: h[0])]
     if not ops:
@@ -247,9 +253,12 @@ def find_lists(sts: list[Statement], matches: dict[int, Match], principles: Prin
 
 
 def analyse(region, principles: Principles) -> tuple[list[Statement], list[Match], list[PrincipleList]]:
+    has_keys = principles.keys.search(region.text) is not None
+    if not has_keys and "rinciple" not in region.text:
+        return [], [], []  # the fast path: nothing here quotes, lists or attributes principles
     sts = statements(region.text)
     matches = {}
-    if principles.keys.search(region.text):
+    if has_keys:
         for st in sts:
             m = classify(st, principles)
             if m is not None:
