@@ -45,8 +45,12 @@ def main() -> None:
               help="Use this config file instead of searching for one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source excerpt, no summary.")
 @click.option("--statistics", is_flag=True, help="Also print the number of findings per rule.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the corpus index cache.")
+@click.option("--check-external", is_flag=True,
+              help="Also request external http(s) links (off by default; never under pre-commit unless given).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, statistics, debug):
+def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, statistics, no_cache, check_external,
+          debug):
     """Check PATHS (files or folders; default: the current folder)."""
     from lint.config import ConfigError, load
     from lint.findings import Severity
@@ -56,7 +60,8 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
     cwd = Path.cwd()
     try:
         config = load(config_path, cwd)
-        linter = Linter(config, _split(select), _split(ignore), debug=debug)
+        linter = Linter(config, _split(select), _split(ignore), debug=debug, use_cache=not no_cache,
+                        check_external=check_external)
         report = linter.run(list(paths) or [Path(".")], cwd)
     except ConfigError as exc:
         _usage_error(str(exc))

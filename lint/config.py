@@ -7,6 +7,7 @@ file: a setting that is silently ignored is worse than none.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class Config:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = 10 * 1024 * 1024
     stigma: dict[str, Any] = field(default_factory=dict)  # catalog extensions (lint.checks.stigma)
+    links: dict[str, Any] = field(default_factory=dict)  # known pages and external checks (lint.checks.links)
 
     @property
     def name(self) -> str:
@@ -97,6 +99,7 @@ def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
         "rules": lambda v: setattr(cfg, "rules", _rules(v, where)),
         "max-file-size": lambda v: setattr(cfg, "max_file_size", _positive_int(v, "max-file-size", where)),
         "stigma": lambda v: setattr(cfg, "stigma", _stigma(v, root, where)),
+        "links": lambda v: setattr(cfg, "links", _links(v, root, where)),
     }
     for key, value in raw.items():
         if key not in setters:
@@ -171,6 +174,34 @@ def _stigma(value: Any, root: Path, where: str) -> dict[str, Any]:
                 _severity_value(sev, f"stigma.severity.{entry_id}", where)
         elif key == "quoted-severity":
             _severity_value(item, "stigma.quoted-severity", where)
+        out[key] = item
+    return out
+
+
+LINKS_KEYS = ("known-urls", "sitemap", "external-prefixes", "external-allow", "external-deny", "external-timeout")
+
+
+def _links(value: Any, root: Path, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `links` must be a mapping ({', '.join(LINKS_KEYS)})")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in LINKS_KEYS:
+            raise _unknown(f"links.{key}", [f"links.{k}" for k in LINKS_KEYS], where)
+        if key == "sitemap":
+            item = root / _string(item, "links.sitemap", where)
+        elif key == "external-timeout":
+            if isinstance(item, bool) or not isinstance(item, (int, float)) or item <= 0:
+                raise ConfigError(f"{where}: `links.external-timeout` must be a positive number of seconds")
+        else:
+            item = _str_list(item, f"links.{key}", where)
+            if key in ("external-allow", "external-deny"):
+                for pattern in item:
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        raise ConfigError(f"{where}: `links.{key}`: invalid regular expression "
+                                          f"{pattern!r}: {exc}") from None
         out[key] = item
     return out
 

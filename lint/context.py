@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lint.config import Config
@@ -19,6 +20,10 @@ class Context:
     schemas: SchemaStore = None  # type: ignore[assignment]
     documents: list[Document] = field(default_factory=list)  # every document checked so far
     shared: dict[str, Any] = field(default_factory=dict)  # run-wide data rules load once (catalogs)
+    paths: list[Path] = field(default_factory=list)  # what the run was asked to check
+    cwd: Path = field(default_factory=Path.cwd)
+    use_cache: bool = True
+    check_external: bool = False
 
     def __post_init__(self) -> None:
         if self.schemas is None:
@@ -56,6 +61,26 @@ class Context:
         if key not in doc.memo:
             doc.memo[key] = compute()
         return doc.memo[key]
+
+    @property
+    def root(self) -> Path:
+        """The content root (config `content-root`, config folder, git top level, common parent)."""
+        from lint.corpus import content_root
+
+        return self.once("root", lambda: content_root(self.config, self.paths, self.cwd))
+
+    @property
+    def corpus(self):
+        """The index of every article under the content root (built once, cached on disk)."""
+        from lint.corpus import build_index
+
+        return self.once("corpus", lambda: build_index(self.root, self.config, self.use_cache))
+
+    def corpus_path(self, doc: Document) -> str:
+        """The document's path as the corpus index names it (relative to the content root)."""
+        from lint.discovery import relative_to
+
+        return relative_to(doc.path, self.root)
 
     def relative(self, doc: Document) -> str:
         """The document's path relative to the config folder (POSIX), for globs."""

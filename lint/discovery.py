@@ -52,24 +52,28 @@ def _git_ignored(files: list[Path]) -> set[Path]:
     return {Path(p) for p in result.stdout.split("\0") if p}
 
 
+def walk_files(folder: Path, config: Config) -> list[Path]:
+    """Files below `folder` matching the include globs, not excluded, not ignored by git."""
+    walked = []
+    for path in _walk(folder):
+        rel = relative_to(path, config.root)
+        if matches(rel, config.include) and not matches(rel, config.exclude):
+            walked.append(path)
+    ignored = {p.absolute() for p in _git_ignored(walked)}
+    return [p for p in walked if p.absolute() not in ignored]
+
+
 def discover(paths: list[Path], config: Config, cwd: Path) -> list[tuple[Path, str]]:
     """(path, display path) of every file to check, sorted and without duplicates."""
     found: dict[str, Path] = {}
-    walked: list[Path] = []
     for given in paths:
         if given.is_file():
             found.setdefault(display_path(given, cwd), given)
         elif given.is_dir():
-            for path in _walk(given):
-                rel = relative_to(path, config.root)
-                if matches(rel, config.include) and not matches(rel, config.exclude):
-                    walked.append(path)
+            for path in walk_files(given, config):
+                found.setdefault(display_path(path, cwd), path)
         elif given.exists() or given.is_symlink():
             raise ConfigError(f"{given}: not a regular file or folder")
         else:
             raise ConfigError(f"{given}: no such file or folder")
-    ignored = {p.absolute() for p in _git_ignored(walked)}
-    for path in walked:
-        if path.absolute() not in ignored:
-            found.setdefault(display_path(path, cwd), path)
     return sorted(((p, d) for d, p in found.items()), key=lambda item: item[1])

@@ -66,6 +66,12 @@ class Document:
         except OSError as exc:
             doc._unreadable("file/unreadable", f"cannot read file: {exc.strerror or exc}")
             return doc
+        return cls.from_bytes(raw, path, display, doc)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, path: Path, display: str, doc: "Document | None" = None) -> "Document":
+        """Decode and parse file content that was already read."""
+        doc = doc or cls(path, display)
         doc._decode(raw)
         if doc.readable:
             doc._parse()

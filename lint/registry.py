@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "hrlint.rules"
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$")
 _BUILTIN_MODULES = ("lint.checks.core", "lint.checks.schema", "lint.checks.consistency", "lint.checks.stigma",
-                    "lint.checks.principles")
+                    "lint.checks.principles", "lint.checks.links")
 
 
 class RuleError(Exception):

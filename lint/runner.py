@@ -38,9 +38,11 @@ class Linter:
     """Rules instantiated once per run, with the configuration's severities and options."""
 
     def __init__(self, config: Config, select: list[str] | None = None, ignore: list[str] | None = None,
-                 debug: bool = False):
+                 debug: bool = False, use_cache: bool = True, check_external: bool = False):
         self.config = config
         self.debug = debug
+        self.use_cache = use_cache
+        self.check_external = check_external
         try:
             self.available = load_rules()
         except RuleError as exc:
@@ -80,7 +82,7 @@ class Linter:
 
     def run(self, paths: list[Path], cwd: Path) -> Report:
         files = discover(paths, self.config, cwd)
-        ctx = self.context()
+        ctx = self.context(paths, cwd)
         report = Report()
         for path, display in files:
             doc = Document.load(path, display, self.config.max_file_size)
@@ -95,9 +97,10 @@ class Linter:
         report.findings.sort(key=Finding.sort_key)
         return report
 
-    def context(self) -> Context:
+    def context(self, paths: list[Path] | None = None, cwd: Path | None = None) -> Context:
         """A run context with every enabled rule's data loaded (bad rule data: ConfigError)."""
-        ctx = Context(self.config)
+        ctx = Context(self.config, paths=list(paths or []), cwd=cwd or Path.cwd(), use_cache=self.use_cache,
+                      check_external=self.check_external)
         for rule in self.rules:
             try:
                 rule.prepare(ctx)

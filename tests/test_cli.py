@@ -9,7 +9,7 @@ import pytest
 from conftest import SEEDS
 
 ARTICLE = """---
-id: 1
+id: {id}
 title: {title}
 question: {question}
 ---
@@ -17,8 +17,8 @@ Body text.
 """
 
 
-def article(title="What is naloxone?", question="What is naloxone?") -> str:
-    return ARTICLE.format(title=title, question=question)
+def article(title="What is naloxone?", question="What is naloxone?", id=1) -> str:
+    return ARTICLE.format(title=title, question=question, id=id)
 
 
 # --- the seeds --------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def tree(write):
                            "question": {"type": "string"}},
             "required": ["id", "title"], "additionalProperties": False}),
         "good.md": article(),
-        "bad.md": article(question="What is Narcan?"),
+        "bad.md": article(question="What is Narcan?", id=2),
     })
 
 

@@ -8,7 +8,9 @@ from conftest import DATA
 
 
 def check(hrlint, name: str, *extra: str):
-    return hrlint("check", "--format", "json", *extra, DATA / "schema" / name, cwd=DATA / "schema")
+    """Schema and consistency findings (the related links of these copies point outside the tree)."""
+    return hrlint("check", "--format", "json", "--ignore", "links", *extra, DATA / "schema" / name,
+                  cwd=DATA / "schema")
 
 
 def test_valid_copy_is_clean(hrlint):

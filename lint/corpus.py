@@ -1,0 +1,212 @@
+"""The corpus index: every article of the content tree by id, url, file name and path.
+
+Built from the whole content tree (not only the files being checked), reading front matter and
+headings only, and cached on disk in `.hrlint_cache/` at the content root: an entry is reused when
+the file's size and mtime are unchanged, or when its content hash is; writes are atomic, so two
+hrlint processes may share the cache; a corrupt cache is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+import unicodedata
+import xml.etree.ElementTree as ElementTree
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from lint.config import Config, ConfigError
+from lint.discovery import walk_files
+from lint.document import Document
+
+CACHE_DIR = ".hrlint_cache"
+INDEX_FILE = "index-v1.json"
+CACHE_VERSION = 1
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+
+
+@dataclass
+class Article:
+    path: str  # POSIX, relative to the content root
+    id: Any = None
+    url: str | None = None
+    file_name: str | None = None
+    title: str | None = None
+    subject: str | None = None
+    anchors: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # urls of its related articles
+
+
+def heading_anchors(body: str) -> list[str]:
+    """GitHub-style anchors of the Markdown headings (duplicates get -1, -2 ...) plus HTML ids."""
+    seen: dict[str, int] = {}
+    out = []
+    for m in _HEADING.finditer(body):
+        text = re.sub(r"[`*_\[\]]|\(.*?\)", "", m.group(2)).strip().lower()
+        slug = re.sub(r"[^\w\- ]", "", unicodedata.normalize("NFKC", text)).replace(" ", "-")
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        out.append(slug if n == 0 else f"{slug}-{n}")
+    return out + _HTML_ID.findall(body)
+
+
+def article_of(doc: Document, rel: str) -> Article | None:
+    """The index entry of a document (None if it has no front matter mapping)."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return None
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return value if isinstance(value, str) else None
+
+    related = [v.get("url") for k, v in data.items()
+               if isinstance(k, str) and k.startswith("related_article") and isinstance(v, dict)]
+    return Article(rel, data.get("id") if isinstance(data.get("id"), (int, str)) else None, text("url"),
+                   text("file_name"), text("title"), text("subject"),
+                   heading_anchors(doc.text[doc.body_start:]), [u for u in related if isinstance(u, str)])
+
+
+def normalise_url(url: str) -> str:
+    """Site-absolute path of a url, without query, fragment or trailing slash."""
+    path = urlparse(url).path if "://" in url else url.split("#", 1)[0].split("?", 1)[0]
+    return path.rstrip("/") or "/"
+
+
+class CorpusIndex:
+    def __init__(self, root: Path, articles: list[Article]):
+        self.root = root
+        self.articles = articles
+        self.by_url: dict[str, list[Article]] = {}
+        self.by_id: dict[str, list[Article]] = {}
+        self.by_file_name: dict[str, list[Article]] = {}
+        self.by_path = {a.path: a for a in articles}
+        for a in articles:
+            if a.url:
+                self.by_url.setdefault(normalise_url(a.url), []).append(a)
+            if a.id is not None:
+                self.by_id.setdefault(str(a.id), []).append(a)
+            if a.file_name:
+                self.by_file_name.setdefault(a.file_name, []).append(a)
+
+    def find_url(self, url: str) -> Article | None:
+        found = self.by_url.get(normalise_url(url))
+        return found[0] if found else None
+
+    def inbound(self) -> dict[str, int]:
+        """How many articles link to each article (by path), for orphans and degrees."""
+        counts = {a.path: 0 for a in self.articles}
+        for a in self.articles:
+            for url in set(a.links):
+                target = self.find_url(url)
+                if target is not None and target.path != a.path:
+                    counts[target.path] += 1
+        return counts
+
+
+# --- content root ------------------------------------------------------------------------------
+
+def content_root(config: Config, paths: list[Path], cwd: Path) -> Path:
+    """config `content-root`, else the config file's folder, else the git top level, else the
+    common parent of the paths."""
+    if config.content_root is not None:
+        return config.content_root.resolve()
+    if config.path is not None:
+        return config.path.parent.resolve()
+    try:
+        top = subprocess.run(["git", "-C", str(cwd), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=10)
+        if top.returncode == 0 and top.stdout.strip():
+            return Path(top.stdout.strip()).resolve()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    folders = [(p if p.is_dir() else p.parent).resolve() for p in paths] or [cwd.resolve()]
+    return Path(os.path.commonpath([str(f) for f in folders]))
+
+
+# --- building with the cache ------------------------------------------------------------------
+
+def build_index(root: Path, config: Config, use_cache: bool = True) -> CorpusIndex:
+    cache_path = root / CACHE_DIR / INDEX_FILE
+    cached = _read_cache(cache_path) if use_cache else {}
+    entries: dict[str, dict] = {}
+    changed = False
+    for path in walk_files(root, config):
+        rel = path.relative_to(root).as_posix()
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        old = cached.get(rel)
+        if old and old["size"] == stat.st_size and old["mtime_ns"] == stat.st_mtime_ns:
+            entries[rel] = old
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        changed = True
+        if old and old["sha256"] == digest:
+            entries[rel] = {**old, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            continue
+        article = article_of(Document.from_bytes(raw, path, rel), rel)
+        entries[rel] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest,
+                        "article": asdict(article) if article else None}
+    if use_cache and (changed or set(entries) != set(cached)):
+        _write_cache(cache_path, entries)
+    articles = [Article(**e["article"]) for _, e in sorted(entries.items()) if e["article"]]
+    return CorpusIndex(root, articles)
+
+
+def _read_cache(path: Path) -> dict[str, dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") == CACHE_VERSION and isinstance(data.get("files"), dict):
+            return data["files"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {}  # missing or corrupt: rebuilt from the files
+
+
+def _write_cache(path: Path, files: dict[str, dict]) -> None:
+    """Atomically replace the cache file; a cache that cannot be written is simply not kept."""
+    try:
+        folder = path.parent
+        folder.mkdir(exist_ok=True)
+        if not (folder / "CACHEDIR.TAG").exists():
+            (folder / "CACHEDIR.TAG").write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n# hrlint cache; see https://bford.info/cachedir/\n")
+            (folder / ".gitignore").write_text("*\n")
+        fd, tmp = tempfile.mkstemp(prefix=".index-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"version": CACHE_VERSION, "files": files}, out, separators=(",", ":"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+# --- pages of the site outside this repository -------------------------------------------------
+
+def known_pages(settings: dict[str, Any], root: Path) -> set[str]:
+    """Normalised urls declared in config: `known-urls` and the `<loc>`s of a `sitemap` file."""
+    pages = {normalise_url(u) for u in settings.get("known-urls", [])}
+    sitemap = settings.get("sitemap")
+    if sitemap:
+        try:
+            tree = ElementTree.parse(sitemap)
+        except (OSError, ElementTree.ParseError) as exc:
+            raise ConfigError(f"links.sitemap: cannot read {sitemap}: {exc}") from None
+        for loc in tree.iter():
+            if loc.tag.endswith("loc") and loc.text:
+                pages.add(normalise_url(loc.text.strip()))
+    return pages
