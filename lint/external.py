@@ -129,6 +129,9 @@ def _ascii_url(url: str) -> str:
 
 
 def _compile(patterns: Sequence[str], kind: str) -> tuple[re.Pattern[str], ...]:
+    """Compile allow/deny regexes (a lone string counts as one pattern)."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
     compiled = []
     for pattern in patterns:
         try:

@@ -303,6 +303,11 @@ def test_deny_list_wins_over_allow(base):
     assert STATE.count("/missing") == 0
 
 
+def test_single_string_pattern(base):
+    missing = f"{base}/missing"
+    assert check_one(missing, deny="missing").detail == "skipped: denied by config"
+
+
 @pytest.mark.parametrize("kind", ["allow", "deny"])
 def test_invalid_regex_raises(kind):
     with pytest.raises(ValueError, match=r"invalid %s pattern '\(unclosed'" % kind):

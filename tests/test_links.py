@@ -218,3 +218,38 @@ def test_orphans_only_when_selected(hrlint, tree):
     assert sorted(f["path"] for f in result.findings) == ["content/a.md", "content/stigma.md"]
     assert [f["rule"] for f in findings(hrlint, root)[1]] == []  # not part of `--select links`
     assert "links/orphan                 off" in hrlint("rules", cwd=root).stdout
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server on 127.0.0.1: /ok answers 200, everything else 404."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            self.send_response(200 if self.path == "/ok" else 404)
+            self.end_headers()
+
+        do_GET = do_HEAD
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_external_links_only_with_the_flag(hrlint, tree, server, monkeypatch):
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    root = tree(article(1, "A", body=f"[ok]({server}/ok) and [gone]({server}/gone) [file](file:///etc/passwd)\n"))
+    assert findings(hrlint, root)[0] == []
+    triples, raw = findings(hrlint, root, args=["--check-external"])
+    assert triples == [("content/a.md", "links/external", 8, 1 + len(f"[ok]({server}/ok) and [gone]("), None)]
+    assert raw[0]["message"] == "external link does not answer: HTTP 404"
+    cache = json.loads((root / ".hrlint_cache" / "external-v1.json").read_text())
+    assert list(cache["results"]) == [f"{server}/ok"]  # failures are never cached
