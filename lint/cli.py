@@ -12,6 +12,7 @@ import click
 from lint import __version__
 
 FAIL_ON = ("error", "warning", "info")
+FORMAT_NAMES = ("text", "json", "concise", "github", "sarif", "junit", "rdjson")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -31,8 +32,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
+              help="Output format (see the README).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to FILE instead of standard output.")
 @click.option("--select", multiple=True, metavar="RULES",
@@ -72,7 +73,8 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
 
     color = (fmt == "text" and output is None and sys.stdout.isatty()
              and "NO_COLOR" not in os.environ)
-    kwargs = {"color": color, "quiet": quiet, "statistics": statistics, "sources": report.sources}
+    kwargs = {"color": color, "quiet": quiet, "statistics": statistics, "sources": report.sources,
+              "rules": linter.available, "cwd": cwd}
     text = FORMATS[fmt](report, **kwargs)
     if output is not None:
         try:

@@ -30,7 +30,7 @@ def _snippet(line_text: str, column: int, end_column: int) -> tuple[str, str]:
 
 
 def render_text(report, color: bool = False, quiet: bool = False, statistics: bool = False,
-                sources=None) -> str:
+                sources=None, **_) -> str:
     """`sources` maps a display path to its LineIndex, for the source excerpt."""
     out: list[str] = []
 
