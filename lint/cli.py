@@ -49,9 +49,18 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the corpus index cache.")
 @click.option("--check-external", is_flag=True,
               help="Also request external http(s) links (off by default; never under pre-commit unless given).")
+@click.option("--changed-since", metavar="REF",
+              help="Check only files changed since the merge base of REF and HEAD, plus files linking to "
+                   "articles renamed or deleted since then.")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings recorded in this baseline file; report only new ones.")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record the current findings in this baseline file (exit 0).")
+@click.option("--prune-baseline", is_flag=True, help="With --baseline: remove the entries that match nothing.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (never hides exit 2).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
 def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, statistics, no_cache, check_external,
-          debug):
+          changed_since, baseline_path, write_baseline, prune_baseline, exit_zero, debug):
     """Check PATHS (files or folders; default: the current folder)."""
     from lint.config import ConfigError, load
     from lint.findings import Severity
@@ -59,11 +68,27 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
     from lint.runner import Linter
 
     cwd = Path.cwd()
+    if prune_baseline and baseline_path is None:
+        _usage_error("--prune-baseline needs --baseline FILE")
     try:
         config = load(config_path, cwd)
         linter = Linter(config, _split(select), _split(ignore), debug=debug, use_cache=not no_cache,
                         check_external=check_external)
-        report = linter.run(list(paths) or [Path(".")], cwd)
+        roots = list(paths) or [Path(".")]
+        if changed_since:
+            only, linking_to = _changed(changed_since, roots, config, cwd)
+            report = linter.run(roots, cwd, only=only, linking_to=linking_to)
+        else:
+            report = linter.run(roots, cwd)
+        if write_baseline is not None:
+            from lint import baseline
+
+            count = baseline.write(write_baseline, report.findings, report.sources, _project_path(config, cwd))
+            click.echo(f"hrlint: wrote {count} baseline entries for {len(report.findings)} findings "
+                       f"to {write_baseline}", err=True)
+            sys.exit(0)
+        if baseline_path is not None:
+            _apply_baseline(report, baseline_path, prune_baseline, _project_path(config, cwd))
     except ConfigError as exc:
         _usage_error(str(exc))
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, exit 2
@@ -88,7 +113,44 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
     if report.internal_errors:
         sys.exit(2)
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
-    sys.exit(1 if any(f.severity >= threshold for f in report.findings) else 0)
+    failed = any(f.severity >= threshold for f in report.findings)
+    sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _changed(ref: str, roots: list[Path], config, cwd: Path) -> tuple[list[Path], set[str]]:
+    """Changed files under the given paths that the config includes, and the urls of articles
+    renamed or deleted since the merge base."""
+    from lint.changed import changed_files, old_urls
+    from lint.discovery import relative_to
+    from lint.globs import matches
+
+    top, files, gone = changed_files(ref, cwd)
+    bases = [r.resolve() for r in roots]
+    only = [f for f in files
+            if any(f.resolve() == b or f.resolve().is_relative_to(b) for b in bases)
+            and matches(relative_to(f, config.root), config.include)
+            and not matches(relative_to(f, config.root), config.exclude)]
+    return only, old_urls(top, gone)
+
+
+def _project_path(config, cwd: Path):
+    """Display path -> POSIX path relative to the config folder (stable whatever the cwd)."""
+    from lint.discovery import relative_to
+
+    return lambda display: relative_to(cwd / display, config.root)
+
+
+def _apply_baseline(report, path: Path, prune: bool, path_of) -> None:
+    from lint import baseline
+
+    known = baseline.read(path)
+    checked = {path_of(f) for f in report.files}
+    report.findings, stale = baseline.apply(report.findings, report.sources, known, checked, path_of)
+    if prune:
+        removed = baseline.prune(path, known, stale)
+        click.echo(f"hrlint: removed {removed} stale entries from {path}", err=True)
+    else:
+        report.findings += baseline.stale_findings(stale, path.as_posix())
 
 
 @main.command("rules")

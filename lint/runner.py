@@ -80,9 +80,18 @@ class Linter:
             merged.update(settings)
         return merged
 
-    def run(self, paths: list[Path], cwd: Path) -> Report:
-        files = discover(paths, self.config, cwd)
+    def run(self, paths: list[Path], cwd: Path, only: list[Path] | None = None,
+            linking_to: set[str] = frozenset()) -> Report:
+        """Check `paths` (or just the files `only`, the content root still coming from `paths`), plus
+        the articles whose related links point at one of the urls `linking_to`."""
         ctx = self.context(paths, cwd)
+        wanted = list(only) if only is not None else list(paths)
+        if linking_to:
+            from lint.corpus import normalise_url
+
+            wanted += [ctx.root / a.path for a in ctx.corpus.articles
+                       if any(normalise_url(u) in linking_to for u in a.links)]
+        files = discover(wanted, self.config, cwd) if wanted else []
         report = Report()
         for path, display in files:
             doc = Document.load(path, display, self.config.max_file_size)

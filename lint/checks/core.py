@@ -99,4 +99,14 @@ Example: `<!-- hrlint-disable-next-line stigma -->` above a line with no stigma 
 """
 
 
-RULES = [Unreadable, Encoding, TooLarge, Syntax, DuplicateKey, YamlTag, UnusedSuppression]
+class StaleBaseline(Rule):
+    id = "baseline/stale"
+    summary = "A `--baseline` entry that matches no finding any more (fixed, or the text changed)."
+    default_severity = Severity.INFO
+    explanation = """
+Why: a baseline that keeps entries for problems already fixed would hide them if they came back.
+Reported on the baseline file (info); `--prune-baseline` removes such entries.
+"""
+
+
+RULES = [Unreadable, Encoding, TooLarge, Syntax, DuplicateKey, YamlTag, UnusedSuppression, StaleBaseline]
