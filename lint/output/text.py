@@ -56,11 +56,11 @@ def render_text(report, color: bool = False, quiet: bool = False, statistics: bo
         for (rule, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0])):
             out.append(f"{n:6d}  {rule:32s} {sev}")
     if not quiet:
-        out.append(_summary(report))
+        out.append(summary_line(report))
     return "\n".join(out) + "\n"
 
 
-def _summary(report) -> str:
+def summary_line(report) -> str:
     n_files = len(report.files)
     files = f"{n_files} file{'s' if n_files != 1 else ''}"
     if not report.findings:
