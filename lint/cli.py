@@ -153,6 +153,69 @@ def _apply_baseline(report, path: Path, prune: bool, path_of) -> None:
         report.findings += baseline.stale_findings(stale, path.as_posix())
 
 
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a self-contained HTML report (charts, sortable findings table) to FILE.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the summary as versioned JSON to FILE.")
+@click.option("--max-rows", default=200, show_default=True, type=click.IntRange(min=1),
+              help="Findings of one rule embedded in the HTML report at most.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this config file instead of searching for one.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the corpus index cache.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def audit(path, html_path, json_path, max_rows, config_path, no_cache, debug):
+    """Audit a content folder (default: the current folder): every rule, including the audit-only
+    link metrics, summarised for the terminal, HTML and JSON. Exits 0 unless it cannot run."""
+    from lint import audit as audit_report
+    from lint.config import ConfigError, load
+    from lint.runner import Linter
+
+    cwd = Path.cwd()
+    root = path or Path(".")
+    collector = audit_report.Collector()
+    progress = _progress() if sys.stderr.isatty() else None
+    try:
+        linter = Linter(load(config_path, cwd), debug=debug, use_cache=not no_cache, audit=True)
+
+        def observe(doc, ctx, findings, done, total):
+            collector(doc, ctx, findings, done, total)
+            if progress is not None:
+                progress(done, total)
+
+        report = linter.run([root], cwd, observe=observe)
+        data = audit_report.build(report, collector, root.as_posix())
+        if html_path is not None:
+            html_path.write_text(audit_report.render_html(report, data, collector, max_rows), encoding="utf-8")
+        if json_path is not None:
+            json_path.write_text(audit_report.render_json(data), encoding="utf-8")
+    except ConfigError as exc:
+        _usage_error(str(exc))
+    except OSError as exc:
+        _usage_error(f"cannot write the report: {exc.strerror or exc} ({exc.filename})")
+    except Exception as exc:  # noqa: BLE001
+        if debug:
+            raise
+        _usage_error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+    if progress is not None:
+        click.echo("", err=True)
+    click.echo(audit_report.render_summary(data), nl=False)
+    for message in report.internal_errors:
+        click.echo(f"hrlint: {message}", err=True)
+    sys.exit(2 if report.internal_errors else 0)
+
+
+def _progress():
+    """A one-line progress counter on stderr (only on a terminal)."""
+    def show(done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            width = 30
+            filled = width * done // max(total, 1)
+            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", err=True, nl=False)
+    return show
+
+
 @main.command("rules")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Show the severities this config sets.")

@@ -18,7 +18,6 @@ SCHEMA_KEY = "_schema"
 class Context:
     config: Config
     schemas: SchemaStore = None  # type: ignore[assignment]
-    documents: list[Document] = field(default_factory=list)  # every document checked so far
     shared: dict[str, Any] = field(default_factory=dict)  # run-wide data rules load once (catalogs)
     paths: list[Path] = field(default_factory=list)  # what the run was asked to check
     cwd: Path = field(default_factory=Path.cwd)

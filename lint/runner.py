@@ -38,7 +38,7 @@ class Linter:
     """Rules instantiated once per run, with the configuration's severities and options."""
 
     def __init__(self, config: Config, select: list[str] | None = None, ignore: list[str] | None = None,
-                 debug: bool = False, use_cache: bool = True, check_external: bool = False):
+                 debug: bool = False, use_cache: bool = True, check_external: bool = False, audit: bool = False):
         self.config = config
         self.debug = debug
         self.use_cache = use_cache
@@ -55,7 +55,7 @@ class Linter:
         self.rules: list[Rule] = []
         for rid, cls in self.available.items():
             settings = self._settings(rid)
-            enabled = settings.pop("enabled", cls.default_enabled)
+            enabled = settings.pop("enabled", cls.default_enabled or audit)  # audits run audit-only rules
             if select:  # a family narrows the configured set; an exact id turns a rule on
                 enabled = rid in select or (enabled and any(selector_matches(s, rid) for s in select))
             if ignore and any(selector_matches(s, rid) for s in ignore):
@@ -81,9 +81,10 @@ class Linter:
         return merged
 
     def run(self, paths: list[Path], cwd: Path, only: list[Path] | None = None,
-            linking_to: set[str] = frozenset()) -> Report:
+            linking_to: set[str] = frozenset(), observe=None) -> Report:
         """Check `paths` (or just the files `only`, the content root still coming from `paths`), plus
-        the articles whose related links point at one of the urls `linking_to`."""
+        the articles whose related links point at one of the urls `linking_to`. `observe(doc, ctx,
+        findings, done, total)` is called after each file (audits collect their metrics there)."""
         ctx = self.context(paths, cwd)
         wanted = list(only) if only is not None else list(paths)
         if linking_to:
@@ -93,14 +94,15 @@ class Linter:
                        if any(normalise_url(u) in linking_to for u in a.links)]
         files = discover(wanted, self.config, cwd) if wanted else []
         report = Report()
-        for path, display in files:
+        for done, (path, display) in enumerate(files, 1):
             doc = Document.load(path, display, self.config.max_file_size)
-            ctx.documents.append(doc)
             report.files.append(display)
             found = self.check(doc, ctx, report)
             if found:
                 report.findings.extend(found)
                 report.sources[display] = doc.lines
+            if observe is not None:
+                observe(doc, ctx, found, done, len(files))
         for rule in self.rules:
             report.findings.extend(self._guard(rule, lambda: list(rule.finish(ctx)), "the corpus", report))
         report.findings.sort(key=Finding.sort_key)
