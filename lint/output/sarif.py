@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from lint import __version__
+from lint.findings import Severity
 from lint.output.common import DOCS_URL, level, rule_docs, rule_url, span_text
 
 SCHEMA_URL = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -32,7 +33,7 @@ def descriptor(rule_id: str, cls) -> dict:
         "fullDescription": {"text": docs["description"]},
         "help": {"text": docs["help"], "markdown": docs["markdown"]},
         "helpUri": url,
-        "defaultConfiguration": {"level": level("sarif", getattr(cls, "default_severity", 2))},
+        "defaultConfiguration": {"level": level("sarif", getattr(cls, "default_severity", Severity.WARNING))},
         "properties": {"tags": [rule_id.split("/", 1)[0]]},
     }
 
