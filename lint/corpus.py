@@ -80,6 +80,19 @@ def normalise_url(url: str) -> str:
     return path.rstrip("/") or "/"
 
 
+_QUOTES = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"})
+
+
+def normalise_text(text: str) -> str:
+    """Text compared without extra whitespace or curly-quote differences."""
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def normalise_title(title: str) -> str:
+    """Index key of a title: normalised text, case-insensitive."""
+    return normalise_text(title).lower()
+
+
 class CorpusIndex:
     def __init__(self, root: Path, articles: list[Article]):
         self.root = root
@@ -87,7 +100,9 @@ class CorpusIndex:
         self.by_url: dict[str, list[Article]] = {}
         self.by_id: dict[str, list[Article]] = {}
         self.by_file_name: dict[str, list[Article]] = {}
+        self.by_title: dict[str, list[Article]] = {}  # whitespace- and case-normalised titles
         self.by_path = {a.path: a for a in articles}
+        self._similar: dict[str, list[str]] = {}
         for a in articles:
             if a.url:
                 self.by_url.setdefault(normalise_url(a.url), []).append(a)
@@ -95,10 +110,22 @@ class CorpusIndex:
                 self.by_id.setdefault(str(a.id), []).append(a)
             if a.file_name:
                 self.by_file_name.setdefault(a.file_name, []).append(a)
+            if a.title:
+                self.by_title.setdefault(normalise_title(a.title), []).append(a)
 
     def find_url(self, url: str) -> Article | None:
         found = self.by_url.get(normalise_url(url))
         return found[0] if found else None
+
+    def similar_urls(self, url: str, limit: int = 3) -> list[str]:
+        """The indexed urls closest to `url` (for "did you mean"); memoised per url."""
+        key = normalise_url(url)
+        if key not in self._similar:
+            from rapidfuzz import fuzz, process
+
+            found = process.extract(key, list(self.by_url), scorer=fuzz.ratio, limit=limit, score_cutoff=80)
+            self._similar[key] = [choice for choice, _, _ in found]
+        return self._similar[key]
 
     def inbound(self) -> dict[str, int]:
         """How many articles link to each article (by path), for orphans and degrees."""

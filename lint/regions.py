@@ -23,6 +23,7 @@ _MASKS = [
     re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"),  # entities such as &nbsp;
 ]
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
+_LITERAL_NEWLINE = re.compile(r"\\n")
 
 
 @lru_cache(maxsize=256)
@@ -83,19 +84,18 @@ def scalar_region(doc: Document, path: tuple, literal_newlines: bool) -> Region 
 
 def _literal_newlines(region: Region) -> Region:
     """Read the exporter's literal backslash-n as a line break, keeping source spans exact."""
-    text, starts, ends = [], [], []
-    i, value = 0, region.text
-    while i < len(value):
-        if value.startswith("\\n", i):
-            text.append("\n")
-            starts.append(region.starts[i])
-            ends.append(region.ends[i + 1])
-            i += 2
-        else:
-            text.append(value[i])
-            starts.append(region.starts[i])
-            ends.append(region.ends[i])
-            i += 1
+    value, text, starts, ends = region.text, [], [], []
+    pos = 0
+    for m in _LITERAL_NEWLINE.finditer(value):
+        i = m.start()
+        text += [value[pos:i], "\n"]
+        starts += region.starts[pos:i + 1]  # the line break starts at the backslash ...
+        ends += region.ends[pos:i]
+        ends.append(region.ends[i + 1])  # ... and ends after the n
+        pos = i + 2
+    text.append(value[pos:])
+    starts += region.starts[pos:]
+    ends += region.ends[pos:]
     return Region(region.field, "".join(text), starts, ends)
 
 

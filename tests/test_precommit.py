@@ -2,9 +2,12 @@
 
 pre-commit builds a virtual environment and pip-installs hrlint from a snapshot of this checkout
 (the tracked and untracked, not ignored files of the working tree, committed into a temporary
-repository, so uncommitted work is tested too). `PRE_COMMIT_HOME` is a module-wide temporary
-folder: the environment is built once per module (about 30-60 s, needs the package index) and the
-user's pre-commit cache is never touched.
+repository, so uncommitted work is tested too; `pre-commit try-repo` would leave out untracked
+files such as new modules). The content repositories use that snapshot in their
+`.pre-commit-config.yaml`, and `PRE_COMMIT_HOME` is a module-wide temporary folder, so the hook
+environment is built once per module (about 10-60 s, needs the package index) and the user's
+pre-commit cache is never touched. `pre-commit try-repo` (which builds a fresh environment on
+every call) is exercised once.
 """
 
 from __future__ import annotations
@@ -30,7 +33,11 @@ IGNORED_WHEN_COPYING = shutil.ignore_patterns(".git", ".hrlint_cache", "__pycach
 # --- helpers ------------------------------------------------------------------------------------
 
 def _pre_commit_command() -> list[str]:
-    if importlib.util.find_spec("pre_commit") is not None:
+    try:
+        importable = importlib.util.find_spec("pre_commit") is not None
+    except (ImportError, ValueError):
+        importable = False
+    if importable:
         command = [sys.executable, "-m", "pre_commit"]
     elif shutil.which("pre-commit"):
         command = [shutil.which("pre-commit")]
@@ -155,11 +162,17 @@ def hook_repo(tmp_path_factory, env) -> Path:
 
 
 @pytest.fixture
-def site(tmp_path, env) -> Path:
-    """A content repository with two valid articles that link to each other (committed)."""
+def site(tmp_path, env, hook_repo) -> Path:
+    """A content repository with two valid articles that link to each other and a
+    `.pre-commit-config.yaml` using both hooks of the snapshot (all committed)."""
+    import yaml
+
     root = tmp_path / "site"
     _init_repo(root, env)
+    rev = _git("rev-parse", "HEAD", cwd=hook_repo, env=env).strip()
+    config = {"repos": [{"repo": str(hook_repo), "rev": rev, "hooks": [{"id": "hrlint"}, {"id": "hrlint-all"}]}]}
     files = {
+        ".pre-commit-config.yaml": yaml.safe_dump(config, sort_keys=False),
         "hrlint.yaml": "content-root: .\n",
         "content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING]),
         "content/how-does-drug-checking-work.md": article(*TESTING[:2], answer="Test strips detect fentanyl.",
@@ -177,17 +190,21 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def _checked(result: subprocess.CompletedProcess) -> tuple[int, str]:
+    output = result.stdout + result.stderr
+    assert result.returncode in (0, 1), f"pre-commit failed to run (exit {result.returncode}):\n{output}"
+    return result.returncode, output
+
+
 @pytest.fixture
-def try_repo(hook_repo, env):
-    """`pre-commit try-repo HOOK_REPO HOOK [ARGS]` in a content repository -> (exit code, output)."""
+def pre_commit(site, env):
+    """`pre-commit run HOOK --verbose [ARGS]` in the content repository -> (exit code, output).
+    Without --files/--all-files pre-commit passes the staged files, as on `git commit`."""
     command = _pre_commit_command()
 
-    def run(cwd: Path, hook: str = "hrlint", *args: str) -> tuple[int, str]:
-        result = subprocess.run([*command, "try-repo", str(hook_repo), hook, "--verbose", *args],
-                                cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-        output = result.stdout + result.stderr
-        assert result.returncode in (0, 1), f"pre-commit failed to run (exit {result.returncode}):\n{output}"
-        return result.returncode, output
+    def run(hook: str = "hrlint", *args: str) -> tuple[int, str]:
+        return _checked(subprocess.run([*command, "run", hook, "--verbose", *args], cwd=site, env=env,
+                                       capture_output=True, text=True, timeout=900))
 
     return run
 
@@ -222,80 +239,97 @@ def test_manifest_declares_both_hooks():
 
 # --- the hook on staged files ---------------------------------------------------------------------
 
-def test_clean_staged_change_passes(site, env, try_repo):
+def test_clean_staged_change_passes(site, env, pre_commit):
     stage(site, env, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
                                                              answer="Naloxone is safe and easy to carry.")})
-    code, output = try_repo(site)
+    code, output = pre_commit()
     assert code == 0, output
     assert re.search(r"^hrlint\.+Passed$", output, re.M), output
     assert "No problems found in 1 file." in output  # only the staged file was passed
+    # The index of the whole tree is cached at the content root and ignores itself.
+    assert (site / ".hrlint_cache" / "index-v1.json").is_file()
+    assert ".hrlint_cache" not in _git("status", "--porcelain", "--untracked-files=all", cwd=site, env=env)
 
 
-def test_stigmatizing_answer_fails(site, env, try_repo):
+def test_stigmatizing_answer_fails(site, env, pre_commit):
     stage(site, env, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
                                                              answer="Naloxone saves the lives of addicts.")})
-    code, output = try_repo(site)
+    code, output = pre_commit()
     assert code == 1, output
     assert re.search(r"^hrlint\.+Failed$", output, re.M), output
     assert "stigma/person-label" in output
     assert "content/what-is-naloxone.md:" in output
 
 
-def test_schema_breaking_change_fails(site, env, try_repo):
+def test_schema_breaking_change_fails(site, env, pre_commit):
     stage(site, env, {"content/what-is-naloxone.md": article("abc", NALOXONE[1], related=[TESTING])})
-    code, output = try_repo(site)
+    code, output = pre_commit()
     assert code == 1, output
     assert "schema/type" in output
 
 
-def test_link_to_an_unstaged_article_resolves(site, env, try_repo):
+def test_link_to_an_unstaged_article_resolves(site, env, pre_commit):
     # The target (committed, not staged, not passed) is found through the index of the whole tree.
     stage(site, env, {"content/why-use-sterile-equipment.md": article(*SHARING[:2], related=[NALOXONE, TESTING])})
-    code, output = try_repo(site)
+    code, output = pre_commit()
     assert code == 0, output
     assert "links/unresolved" not in output
     assert "No problems found in 1 file." in output
 
 
-def test_related_url_that_points_nowhere_fails(site, env, try_repo):
+def test_related_url_that_points_nowhere_fails(site, env, pre_commit):
     nowhere = (13, "What is a naloxone kit", "Health Studies", url("What is a naloxone kit"))
     stage(site, env, {"content/why-use-sterile-equipment.md": article(*SHARING[:2], related=[NALOXONE, nowhere])})
-    code, output = try_repo(site)
+    code, output = pre_commit()
     assert code == 1, output
     assert "links/unresolved" in output
     assert "content/why-use-sterile-equipment.md:" in output
 
 
-def test_plain_text_articles_are_checked_other_text_files_are_not(site, env, try_repo):
+def test_plain_text_articles_are_checked_other_text_files_are_not(site, env, pre_commit):
     stage(site, env, {
         "notes/old-essay.txt": "Outreach workers once called them addicts.\n",
         "tools/export.py": "# exports articles written for addicts\n",
         "data/terms.yaml": "old: addicts\n",
     })
-    code, output = try_repo(site)
+    code, output = pre_commit()
     assert code == 1, output
     assert "notes/old-essay.txt:" in output
     assert "tools/export.py" not in output and "data/terms.yaml" not in output
 
 
-def test_unstaged_changes_are_not_checked(site, env, try_repo):
+def test_unstaged_changes_are_not_checked(site, env, pre_commit):
     # pre-commit stashes what is not staged: only the staged content is seen.
     stage(site, env, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
                                                              answer="Naloxone is safe and easy to carry.")})
     write(site, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
                                                         answer="Naloxone saves the lives of addicts.")})
-    code, output = try_repo(site)
+    code, output = pre_commit()
     assert code == 0, output
     assert "addicts" in (site / "content/what-is-naloxone.md").read_text(encoding="utf-8")  # restored
 
 
 # --- the whole-tree hook --------------------------------------------------------------------------
 
-def test_whole_tree_hook_runs_in_manual_stage_on_unstaged_files(site, env, try_repo):
+def test_whole_tree_hook_runs_in_manual_stage_on_unstaged_files(site, env, pre_commit):
     write(site, {"content/how-does-drug-checking-work.md": article(*TESTING[:2], related=[NALOXONE],
                                                                    answer="Test strips protect addicts.")})
     _commit_all(site, env, "committed, nothing staged")
-    code, output = try_repo(site, "hrlint-all", "--hook-stage", "manual")
+    code, output = pre_commit("hrlint-all", "--hook-stage", "manual")
     assert code == 1, output
     assert "stigma/person-label" in output
     assert "content/how-does-drug-checking-work.md:" in output
+
+
+# --- pre-commit try-repo (how a hook repository is tried before it is tagged) ---------------------
+
+def test_try_repo_with_explicit_files(site, env, hook_repo):
+    stage(site, env, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
+                                                             answer="Naloxone saves the lives of addicts.")})
+    code, output = _checked(subprocess.run(
+        [*_pre_commit_command(), "try-repo", str(hook_repo), "hrlint", "--verbose",
+         "--files", "content/what-is-naloxone.md", "content/how-does-drug-checking-work.md", "hrlint.yaml"],
+        cwd=site, env=env, capture_output=True, text=True, timeout=900))
+    assert code == 1, output
+    assert "stigma/person-label" in output
+    assert "in 1 of 2 files." in output  # hrlint.yaml is not a Markdown or text article

@@ -7,12 +7,11 @@ definitions, raw HTML href/src) must resolve in the index or on disk, anchors in
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from lint.corpus import article_of, known_pages, normalise_url
+from lint.corpus import article_of, known_pages, normalise_text, normalise_title, normalise_url
 from lint.findings import Fix, Severity
 from lint.registry import Rule
 
@@ -27,8 +26,7 @@ _BODY_LINKS = [
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def _norm_text(text: str) -> str:
-    return " ".join(text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'").split())
+_norm_text = normalise_text
 
 
 def related_blocks(data) -> list[tuple[int, str, dict]]:
@@ -91,11 +89,11 @@ Example: `url: /learn/health-studies/questions/what-is-narcan` after the article
             url = block["url"]
             if target is not None or normalise_url(url) in known or self.is_external(ctx, url):
                 continue
-            suggestions = difflib.get_close_matches(normalise_url(url), list(index.by_url), n=3, cutoff=0.6)
+            suggestions = index.similar_urls(url)
             title = block.get("title")
             if isinstance(title, str):
-                same = [a.url for a in index.articles if a.title and _norm_text(a.title) == _norm_text(title) and a.url]
-                suggestions = same[:1] + [s for s in suggestions if s not in same[:1]]
+                same = [a.url for a in index.by_title.get(normalise_title(title), []) if a.url][:1]
+                suggestions = same + [s for s in suggestions if s not in same]
             hint = f"; did you mean `{suggestions[0]}`?" if suggestions else ""
             start, end = doc.value_span((key, "url"))
             yield self.report(doc, start, end, f"`{key}.url` matches no article in the content tree{hint}",
