@@ -153,14 +153,20 @@ def _rules(value: Any, where: str) -> dict[str, dict[str, Any]]:
 STIGMA_KEYS = ("catalogs", "entries", "exceptions", "disable", "severity", "quoted-severity")
 
 
+def _section(value: Any, name: str, keys: tuple[str, ...], where: str):
+    """The (key, value) pairs of a config section, after checking it is a mapping of known keys."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `{name}` must be a mapping ({', '.join(keys)})")
+    for key in value:
+        if key not in keys:
+            raise _unknown(f"{name}.{key}", [f"{name}.{k}" for k in keys], where)
+    return value.items()
+
+
 def _stigma(value: Any, root: Path, where: str) -> dict[str, Any]:
     """Shape checks only; entries are validated against rules/stigma.schema.json when loaded."""
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: `stigma` must be a mapping ({', '.join(STIGMA_KEYS)})")
     out: dict[str, Any] = {}
-    for key, item in value.items():
-        if key not in STIGMA_KEYS:
-            raise _unknown(f"stigma.{key}", [f"stigma.{k}" for k in STIGMA_KEYS], where)
+    for key, item in _section(value, "stigma", STIGMA_KEYS, where):
         if key in ("catalogs", "exceptions", "disable"):
             item = _str_list(item, f"stigma.{key}", where)
             if key == "catalogs":
@@ -182,12 +188,8 @@ LINKS_KEYS = ("known-urls", "sitemap", "external-prefixes", "external-allow", "e
 
 
 def _links(value: Any, root: Path, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: `links` must be a mapping ({', '.join(LINKS_KEYS)})")
     out: dict[str, Any] = {}
-    for key, item in value.items():
-        if key not in LINKS_KEYS:
-            raise _unknown(f"links.{key}", [f"links.{k}" for k in LINKS_KEYS], where)
+    for key, item in _section(value, "links", LINKS_KEYS, where):
         if key == "sitemap":
             item = root / _string(item, "links.sitemap", where)
         elif key == "external-timeout":

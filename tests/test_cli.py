@@ -189,6 +189,9 @@ def test_explicit_config(hrlint, write):
     ("rules:\n  consistency/subject: {colour: red}\n", "rule consistency/subject: invalid option `options`"),
     ("per-file-ignores:\n  'a/**': [nope]\n", "per-file-ignores.a/**: unknown rule or family `nope`"),
     ("include: [\n", "invalid configuration syntax"),
+    ("links:\n  colour: red\n", "unknown key `links.colour`"),
+    ("links:\n  external-deny: ['(']\n", "`links.external-deny`: invalid regular expression '('"),
+    ("links: [1]\n", "`links` must be a mapping"),
 ])
 def test_bad_config_stops_the_run(hrlint, write, content, message):
     root = write({"hrlint.yaml": content, "a.md": article()})

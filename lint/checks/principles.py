@@ -352,7 +352,7 @@ Example: "Accepts that drug use is part of our world and works to reduce its har
                     continue
                 start, end = m.diff[0][0], m.diff[-1][1]
                 changes = "; ".join(f"- {old or '(nothing)'} / + {new or '(nothing)'}" for _, _, old, new in m.diff)
-                yield self.report_region(doc, region, start, max(end, start + 1) if end == start else end,
+                yield self.report_region(doc, region, start, max(end, start + 1),
                                          f"misquoted {m.principle.title}: {changes}; "
                                          f"{canonical_message(m.principle)}",
                                          suggestions=[m.principle.canonical])
