@@ -58,9 +58,15 @@ def main() -> None:
               help="Record the current findings in this baseline file (exit 0).")
 @click.option("--prune-baseline", is_flag=True, help="With --baseline: remove the entries that match nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (never hides exit 2).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (implies --fix unless --diff).")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of what --fix would change and write nothing (exit 1 if any).")
+@click.option("--show-fixes", is_flag=True, help="List the fixes applied (on stderr).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
 def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, statistics, no_cache, check_external,
-          changed_since, baseline_path, write_baseline, prune_baseline, exit_zero, debug):
+          changed_since, baseline_path, write_baseline, prune_baseline, exit_zero, fix, unsafe_fixes, show_diff,
+          show_fixes, debug):
     """Check PATHS (files or folders; default: the current folder)."""
     from lint.config import ConfigError, load
     from lint.findings import Severity
@@ -72,8 +78,9 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
         _usage_error("--prune-baseline needs --baseline FILE")
     try:
         config = load(config_path, cwd)
+        fix_mode = "diff" if show_diff else ("write" if fix or unsafe_fixes else None)
         linter = Linter(config, _split(select), _split(ignore), debug=debug, use_cache=not no_cache,
-                        check_external=check_external)
+                        check_external=check_external, fix=fix_mode, unsafe_fixes=unsafe_fixes)
         roots = list(paths) or [Path(".")]
         if changed_since:
             only, linking_to = _changed(changed_since, roots, config, cwd)
@@ -96,18 +103,19 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
             raise
         _usage_error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
 
+    for display, finding, why in report.refused:
+        click.echo(f"hrlint: fix refused at {display}:{finding.line}:{finding.column} ({finding.rule}): {why}",
+                   err=True)
+    if show_fixes or (fix_mode == "write" and report.fixed and not quiet):
+        _report_fixes(report.fixed, verbose=show_fixes)
+    if show_diff:
+        _emit("".join(report.diffs), output)
+        sys.exit(2 if report.internal_errors else (1 if report.diffs else 0))
     color = (fmt == "text" and output is None and sys.stdout.isatty()
              and "NO_COLOR" not in os.environ)
     kwargs = {"color": color, "quiet": quiet, "statistics": statistics, "sources": report.sources,
               "rules": linter.available, "cwd": cwd}
-    text = FORMATS[fmt](report, **kwargs)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _usage_error(f"cannot write {output}: {exc.strerror or exc}")
-    else:
-        click.echo(text, nl=False)
+    _emit(FORMATS[fmt](report, **kwargs), output)
     for message in report.internal_errors:
         click.echo(f"hrlint: {message}", err=True)
     if report.internal_errors:
@@ -115,6 +123,28 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     failed = any(f.severity >= threshold for f in report.findings)
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        click.echo(text, nl=False)
+
+
+def _report_fixes(fixed: list, verbose: bool) -> None:
+    files = len({display for display, _ in fixed})
+    click.echo(f"hrlint: fixed {len(fixed)} problem{'s' if len(fixed) != 1 else ''} in {files} "
+               f"file{'s' if files != 1 else ''}" + (":" if verbose else "."), err=True)
+    if verbose:
+        for display, applied in sorted(fixed, key=lambda item: (item[0], item[1].finding.line,
+                                                               item[1].finding.column)):
+            f = applied.finding
+            click.echo(f"  {display}:{f.line}:{f.column} {f.rule}: `{applied.old}` -> `{f.fix.replacement}`",
+                       err=True)
 
 
 def _changed(ref: str, roots: list[Path], config, cwd: Path) -> tuple[list[Path], set[str]]:

@@ -22,6 +22,9 @@ class Report:
     files: list[str] = field(default_factory=list)  # display paths of every file checked
     internal_errors: list[str] = field(default_factory=list)
     sources: dict = field(default_factory=dict)  # display path -> LineIndex, for files with findings
+    fixed: list = field(default_factory=list)  # (display path, lint.fixer.Applied)
+    refused: list = field(default_factory=list)  # (display path, finding, why)
+    diffs: list[str] = field(default_factory=list)  # unified diffs (--diff)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -38,8 +41,12 @@ class Linter:
     """Rules instantiated once per run, with the configuration's severities and options."""
 
     def __init__(self, config: Config, select: list[str] | None = None, ignore: list[str] | None = None,
-                 debug: bool = False, use_cache: bool = True, check_external: bool = False, audit: bool = False):
+                 debug: bool = False, use_cache: bool = True, check_external: bool = False, audit: bool = False,
+                 fix: str | None = None, unsafe_fixes: bool = False):
+        """`fix`: None (report), "write" (--fix) or "diff" (--diff)."""
         self.config = config
+        self.fix = fix
+        self.unsafe_fixes = unsafe_fixes
         self.debug = debug
         self.use_cache = use_cache
         self.check_external = check_external
@@ -98,6 +105,8 @@ class Linter:
             doc = Document.load(path, display, self.config.max_file_size)
             report.files.append(display)
             found = self.check(doc, ctx, report)
+            if self.fix and any(f.fix is not None and (f.fix.safe or self.unsafe_fixes) for f in found):
+                doc, found = self._fix(doc, ctx, report, path, display)
             if found:
                 report.findings.extend(found)
                 report.sources[display] = doc.lines
@@ -107,6 +116,28 @@ class Linter:
             report.findings.extend(self._guard(rule, lambda: list(rule.finish(ctx)), "the corpus", report))
         report.findings.sort(key=Finding.sort_key)
         return report
+
+    def _fix(self, doc: Document, ctx: Context, report: Report, path: Path, display: str):
+        """Apply the document's fixes; write them (--fix) or record a diff (--diff)."""
+        from lint.fixer import fix_document, unified_diff, write_atomically
+
+        result = fix_document(doc, lambda d: self.check(d, ctx, report), self.unsafe_fixes)
+        report.refused += [(display, f, why) for f, why in result.refused]
+        if not result.applied:
+            return doc, self.check(doc, ctx, report)
+        bom = "\ufeff" if doc.bom else ""
+        if self.fix == "diff":
+            report.diffs.append(unified_diff(display, bom + doc.text, bom + result.text))
+        else:
+            error = write_atomically(path, (bom + result.text).encode(doc.encoding),
+                                     (bom + doc.text).encode(doc.encoding))
+            if error:
+                report.refused += [(display, a.finding, error) for a in result.applied]
+                return doc, self.check(doc, ctx, report)
+        report.fixed += [(display, a) for a in result.applied]
+        fixed = Document.from_text(bom + result.text, display)
+        fixed.path = path
+        return fixed, self.check(fixed, ctx, report)
 
     def context(self, paths: list[Path] | None = None, cwd: Path | None = None) -> Context:
         """A run context with every enabled rule's data loaded (bad rule data: ConfigError)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,15 @@ _SCHEMA_FILE = "stigma.schema.json"
 
 def _read(path: Path) -> dict[str, Any]:
     try:
+        return _read_cached(path, path.stat().st_mtime_ns)
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read stigma catalog: {exc}".replace("\n", " ")) from None
+
+
+@lru_cache(maxsize=16)
+def _read_cached(path: Path, mtime_ns: int) -> dict[str, Any]:
+    """A catalog file, parsed and validated once per process (and again when it changes)."""
+    try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read stigma catalog: {exc}".replace("\n", " ")) from None
@@ -269,7 +279,9 @@ def _fix(doc, region, a: int, b: int, entry: Entry) -> Fix | None:
     start, end = region.source_span(a, b)
     if replacement is None or doc.text[start:end] != found:
         return None  # only where the source spells the term verbatim (no escapes or folds inside)
-    return Fix(start, end, keep_case(found, replacement), bool(entry.fix.get("safe", False)))
+    # A related article's title must repeat the target's title: rewording it there is never safe.
+    safe = bool(entry.fix.get("safe", False)) and not (region.field or "").startswith("related_article")
+    return Fix(start, end, keep_case(found, replacement), safe)
 
 
 def _rule(rule_id: str, summary: str, why: str, example: str) -> type[StigmaRule]:
