@@ -166,11 +166,13 @@ def scalar(style: str, text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
     if style == "double":
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if style == "literal":
+        return "|-\n    " + ("x " + text).strip()
     return ">-\n    " + ("x " + text).strip()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(parts=st.lists(st.tuples(st.sampled_from(["plain", "single", "double", "folded"]), FILLER,
+@given(parts=st.lists(st.tuples(st.sampled_from(["plain", "single", "double", "folded", "literal"]), FILLER,
                                 st.sampled_from(TERMS), FILLER), min_size=1, max_size=4),
        body=st.tuples(FILLER, st.sampled_from(TERMS)))
 def test_fix_property(tmp_path_factory, parts, body):
