@@ -8,7 +8,6 @@ import stat
 import subprocess
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

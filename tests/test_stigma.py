@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 import yaml
@@ -177,7 +176,7 @@ def test_config_disables_and_reweights_entries(hrlint, write):
 
 
 def test_config_adds_entries_and_catalogs(hrlint, write):
-    root = write({"extra.yaml": "entries:\n  - {id: tweaky, rule: stigma/slang, terms: [tweaky], severity: warning,"
+    write({"extra.yaml": "entries:\n  - {id: tweaky, rule: stigma/slang, terms: [tweaky], severity: warning,"
                                 " message: Slang., alternatives: [person who uses methamphetamine]}\n"})
     config = ("stigma:\n  catalogs: [extra.yaml]\n  entries:\n"
               "    - {id: dopey, rule: stigma/slang, terms: [dopey], severity: error, message: Slang.}\n")

@@ -8,7 +8,6 @@ definitions, raw HTML href/src) must resolve in the index or on disk, anchors in
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import unquote
 
 from lint.corpus import article_of, known_pages, normalise_text, normalise_title, normalise_url
