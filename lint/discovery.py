@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 from lint.config import Config, ConfigError
@@ -14,10 +15,21 @@ SKIP_DIRS = {"node_modules", "__pycache__"}
 
 def relative_to(path: Path, base: Path) -> str:
     """POSIX path of `path` relative to `base` when inside it, else absolute."""
+    return _relative(os.path.abspath(path), os.path.abspath(base))  # absolute: the cache outlives a cwd
+
+
+@lru_cache(maxsize=65536)
+def _relative(path: str, base: str) -> str:
+    real, real_base = Path(os.path.realpath(path)), _realpath(base)
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return real.relative_to(real_base).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return real.as_posix()
+
+
+@lru_cache(maxsize=256)
+def _realpath(path: str) -> Path:
+    return Path(os.path.realpath(path))
 
 
 def display_path(path: Path, cwd: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from lint.frontmatter_tree import Entry, FrontMatter, Problem, field_name, parse, split
 from lint.positions import LineIndex
@@ -18,23 +18,43 @@ from lint.positions import LineIndex
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
-@dataclass
 class Region:
     """A run of prose as rules see it, with the source span of every character.
 
     `text[i]` was produced by source characters `[starts[i], ends[i])` of the document text, so a
-    match `[a, b)` in `text` covers source `[starts[a], ends[b - 1])`.
+    match `[a, b)` in `text` covers source `[starts[a], ends[b - 1])`. The spans may be given
+    as a `mapper` that computes them on first use: most regions never need a position.
     """
 
-    field: str | None  # dotted front-matter path, None for the body
-    text: str
-    starts: Sequence[int]
-    ends: Sequence[int]
+    __slots__ = ("field", "text", "_starts", "_ends", "_mapper")
+
+    def __init__(self, field: str | None, text: str, starts: Sequence[int] | None = None,
+                 ends: Sequence[int] | None = None, mapper: Callable[[], tuple] | None = None):
+        self.field = field  # dotted front-matter path, None for the body
+        self.text = text
+        self._starts, self._ends, self._mapper = starts, ends, mapper
+
+    def _spans(self) -> tuple[Sequence[int], Sequence[int]]:
+        if self._starts is None:
+            self._starts, self._ends = self._mapper()
+        return self._starts, self._ends
+
+    @property
+    def starts(self) -> Sequence[int]:
+        return self._spans()[0]
+
+    @property
+    def ends(self) -> Sequence[int]:
+        return self._spans()[1]
 
     def source_span(self, a: int, b: int) -> tuple[int, int]:
+        starts, ends = self._spans()
         if b <= a:
-            return self.starts[a], self.starts[a]
-        return self.starts[a], self.ends[b - 1]
+            return starts[a], starts[a]
+        return starts[a], ends[b - 1]
+
+    def __repr__(self) -> str:
+        return f"Region({self.field!r}, {self.text[:40]!r})"
 
 
 @dataclass

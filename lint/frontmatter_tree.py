@@ -25,6 +25,10 @@ MAX_NODES = 200_000  # bound for alias expansion ("billion laughs")
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 _TOML_BOUNDARY = re.compile(r"^\+{3}\s*$")
+# A closing fence: a line break, then a whole line that is the format's boundary (one pattern per
+# break character: a literal first character lets the regex engine skip ahead quickly).
+_CLOSING = {fmt: [re.compile(r"%s%s[^\S\r\n]*(?=[\r\n]|\Z)" % (brk, fence)) for brk in (r"\n", r"\r")]
+            for fmt, fence in (("yaml", "-{3,}"), ("toml", r"\+{3}"), ("json", r"\}"))}
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -96,23 +100,24 @@ def _lines(text: str, start: int):
 
 def split(text: str, problems: list[Problem]) -> FrontMatter | None:
     """Find the front-matter block; None if the text has none."""
-    first = text[: text.find("\n") + 1 or len(text)].rstrip("\r\n")
-    fmt = boundary = None
-    if YAMLHandler().detect(text) and YAMLHandler.FM_BOUNDARY.fullmatch(first):
-        fmt, boundary = "yaml", YAMLHandler.FM_BOUNDARY
+    first = _BREAK.split(text, 1)[0]
+    fmt = None
+    if YAMLHandler.FM_BOUNDARY.fullmatch(first):
+        fmt = "yaml"
     elif _TOML_BOUNDARY.fullmatch(first):  # python-frontmatter's TOML handler needs `toml`; same fence
-        fmt, boundary = "toml", _TOML_BOUNDARY
+        fmt = "toml"
     elif JSONHandler().detect(text):
-        fmt, boundary = "json", re.compile(r"^\}\s*$")
+        fmt = "json"
     if fmt is None:
         return None
-    lines = _lines(text, 0)
-    _, first_end, content_start = next(lines)
-    for line_start, line_end, next_start in lines:
-        if boundary.fullmatch(text[line_start:line_end]):
-            if fmt == "json":  # the braces belong to the JSON document
-                return FrontMatter(fmt, 0, 0, line_end, next_start)
-            return FrontMatter(fmt, 0, content_start, line_start, next_start)
+    _, first_end, content_start = next(_lines(text, 0))
+    found = [m for m in (p.search(text, content_start - 1) for p in _CLOSING[fmt]) if m]  # from the first break
+    if found:
+        closing = min(found, key=lambda m: m.start())
+        line_start, line_end, next_start = next(_lines(text, closing.start() + 1))
+        if fmt == "json":  # the braces belong to the JSON document
+            return FrontMatter(fmt, 0, 0, line_end, next_start)
+        return FrontMatter(fmt, 0, content_start, line_start, next_start)
     problems.append(Problem("schema/syntax", 0, first_end,
                             f"front matter opened with `{text[:first_end]}` is never closed; "
                             "add a closing fence line"))
@@ -178,10 +183,20 @@ def _parse_yaml(source: str, fm: FrontMatter, problems: list[Problem]) -> None:
 
 
 def _comments(source: str, base: int) -> list[tuple[int, str]]:
-    """Candidate `# ...` comments (offset of '#', text after it); scalars are filtered later."""
+    """Candidate `# ...` comments (offset of '#', text after it); scalars are filtered later.
+
+    A comment starts at a '#' at the start of a line or after a blank and runs to the line end.
+    """
     out = []
-    for m in re.finditer(r"(?:^|(?<=[ \t]))#([^\r\n]*)", source, re.MULTILINE):
-        out.append((base + m.start(), m.group(1)))
+    i = source.find("#")
+    while i >= 0:
+        end = _BREAK.search(source, i)
+        line_end = end.start() if end else len(source)
+        if i == 0 or source[i - 1] in " \t\r\n":
+            out.append((base + i, source[i + 1:line_end]))
+            i = source.find("#", line_end)
+        else:
+            i = source.find("#", i + 1)
     return out
 
 

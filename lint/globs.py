@@ -1,44 +1,113 @@
-"""Gitignore-style globs on POSIX relative paths: `*` stays in one folder, `**/` spans folders."""
+"""Gitignore-style globs on POSIX relative paths: `*` stays in one folder, `**/` spans folders.
+
+Globs are matched by a set-of-positions simulation (time proportional to the glob's length times
+the path's length), not by a backtracking regular expression: a glob from the config such as
+`*a*a*a*a*a*a*a*a*b` must not take seconds per file name.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+# Token kinds: ("lit", char), ("cls", compiled one-character class), ("seg",) = `*`,
+# ("any",) = `**`, ("dirs",) = `**/` (zero or more whole folders).
+
+
+class GlobError(ValueError):
+    """A glob that cannot be read (a broken `[...]` character class)."""
+
 
 @lru_cache(maxsize=512)
-def compile_glob(pattern: str) -> re.Pattern:
-    """A pattern without `/` matches the file name anywhere; otherwise the whole relative path."""
+def _tokens(pattern: str) -> tuple[bool, tuple]:
+    """(anchored, tokens) of a glob; a glob without `/` matches the file name at any depth."""
     anchored = "/" in pattern.rstrip("/")
     pattern = pattern.strip("/")
-    out, i = "", 0
+    out: list[tuple] = []
+    i = 0
     while i < len(pattern):
         c = pattern[i]
         if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
+            out.append(("dirs",))
             i += 3
             continue
         if pattern.startswith("**", i):
-            out += ".*"
+            out.append(("any",))
             i += 2
             continue
         if c == "*":
-            out += "[^/]*"
+            if not out or out[-1] != ("seg",):  # `**`-free runs of `*` are one `*`
+                out.append(("seg",))
         elif c == "?":
-            out += "[^/]"
+            out.append(("cls", re.compile(r"[^/]")))
         elif c == "[":
             j = pattern.find("]", i + 1)
             if j < 0:
-                out += re.escape(c)
+                out.append(("lit", c))
             else:
-                out += "[" + pattern[i + 1:j].replace("!", "^", 1) + "]"
+                body = pattern[i + 1:j].replace("!", "^", 1)
+                try:
+                    out.append(("cls", re.compile("[" + body + "]")))
+                except re.error as exc:
+                    raise GlobError(f"invalid character class `[{pattern[i + 1:j]}]` in glob "
+                                    f"{pattern!r}: {exc}") from None
                 i = j
         else:
-            out += re.escape(c)
+            out.append(("lit", c))
         i += 1
-    prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(prefix + out + "(?:/.*)?$")
+    return anchored, tuple(out)
+
+
+def check_glob(pattern: str) -> None:
+    """Raise GlobError if the glob cannot be used."""
+    _tokens(pattern)
+
+
+def _step(token: tuple, path: str, states: set[int]) -> set[int]:
+    n = len(path)
+    kind = token[0]
+    if kind == "lit":
+        c = token[1]
+        return {i + 1 for i in states if i < n and path[i] == c}
+    if kind == "cls":
+        cls = token[1]
+        return {i + 1 for i in states if i < n and cls.fullmatch(path[i])}
+    if kind == "any":  # `.*`
+        return set(range(min(states), n + 1))
+    if kind == "dirs":  # `(?:.*/)?`
+        first = min(states)
+        return states | {j + 1 for j in range(first, n) if path[j] == "/"}
+    # "seg": `[^/]*`: a sweep over the sorted states, so each character is visited once
+    out: set[int] = set()
+    reach = -1  # where the previous state's run stopped (a `/` or the end)
+    for i in sorted(states):
+        if i <= reach:
+            continue  # inside the previous run: same run, already added
+        j = i
+        out.add(j)
+        while j < n and path[j] != "/":
+            j += 1
+            out.add(j)
+        reach = j
+    return out
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Does `path` (POSIX, relative) match the glob?"""
+    anchored, tokens = _tokens(pattern)
+    states = {0}
+    if not anchored:  # `(?:.*/)?`
+        states = _step(("dirs",), path, states)
+    for token in tokens:
+        states = _step(token, path, states)
+        if not states:
+            return False
+    n = len(path)
+    return any(i == n or path[i] == "/" for i in states)  # `(?:/.*)?$`
 
 
 def matches(path: str, patterns: list[str]) -> bool:
-    return any(compile_glob(p).match(path) for p in patterns)
+    try:
+        return any(glob_match(p, path) for p in patterns)
+    except GlobError:
+        return False  # reported when the configuration is read

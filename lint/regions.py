@@ -34,6 +34,11 @@ def _field_pattern(glob: str) -> re.Pattern:
 
 
 def field_matches(name: str, globs: list[str]) -> bool:
+    return _matches(name, tuple(globs))
+
+
+@lru_cache(maxsize=4096)
+def _matches(name: str, globs: tuple[str, ...]) -> bool:
     return any(_field_pattern(g).match(name) for g in globs)
 
 
@@ -73,30 +78,32 @@ def scalar_region(doc: Document, path: tuple, literal_newlines: bool) -> Region 
     if not isinstance(value, str) or not value.strip():
         return None
     start, end = entry.value_span
-    mapped = map_scalar(doc.text, start, end, node.style, value)
-    if mapped is None:  # unusual layout: every character points at the whole value
-        starts, ends = [start] * len(value), [end] * len(value)
-    else:
-        starts, ends = mapped
-    region = Region(field_name(path), value, starts, ends)
-    return _literal_newlines(region) if literal_newlines and "\\n" in value else region
+
+    def spans() -> tuple[list[int], list[int]]:
+        mapped = map_scalar(doc.text, start, end, node.style, value)
+        if mapped is None:  # unusual layout: every character points at the whole value
+            return [start] * len(value), [end] * len(value)
+        return mapped
+
+    if literal_newlines and "\\n" in value:
+        return Region(field_name(path), value.replace("\\n", "\n"), mapper=lambda: _literal_newlines(value, *spans()))
+    return Region(field_name(path), value, mapper=spans)
 
 
-def _literal_newlines(region: Region) -> Region:
-    """Read the exporter's literal backslash-n as a line break, keeping source spans exact."""
-    value, text, starts, ends = region.text, [], [], []
+def _literal_newlines(value: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """Spans of `value` read with each literal backslash-n as one line break (which starts at the
+    backslash and ends after the n), so source spans stay exact."""
+    new_starts, new_ends = [], []
     pos = 0
     for m in _LITERAL_NEWLINE.finditer(value):
         i = m.start()
-        text += [value[pos:i], "\n"]
-        starts += region.starts[pos:i + 1]  # the line break starts at the backslash ...
-        ends += region.ends[pos:i]
-        ends.append(region.ends[i + 1])  # ... and ends after the n
+        new_starts += starts[pos:i + 1]
+        new_ends += ends[pos:i]
+        new_ends.append(ends[i + 1])
         pos = i + 2
-    text.append(value[pos:])
-    starts += region.starts[pos:]
-    ends += region.ends[pos:]
-    return Region(region.field, "".join(text), starts, ends)
+    new_starts += starts[pos:]
+    new_ends += ends[pos:]
+    return new_starts, new_ends
 
 
 def prose_regions(doc: Document, prose_fields: list[str], literal_newlines: bool = True) -> list[Region]:

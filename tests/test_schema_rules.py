@@ -151,3 +151,54 @@ def test_yaml_tags_are_never_constructed(hrlint):
     (finding,) = result.findings
     assert (finding["line"], finding["column"]) == (2, 8)
     assert "`!!python/object/apply:os.system`" in finding["message"]
+
+
+# --- the compiled fast path agrees with jsonschema --------------------------------------------
+
+def _front_matters():
+    from lint.document import Document
+
+    for path in sorted([*DATA.rglob("*.md"), *(DATA.parent.parent / "seeds").glob("*.md")]):
+        doc = Document.load(path, path.name)
+        if isinstance(doc.data, dict):
+            yield path.name, doc.data
+
+
+def _variants(data: dict):
+    """The document and single-field damage of it: wrong types, bad formats, extra and missing keys."""
+    yield data
+    for key, value in data.items():
+        yield {k: v for k, v in data.items() if k != key}
+        for bad in (None, 7, 1.5, True, "", "x" * 400, "not a date", [value], {"k": value}):
+            yield {**data, key: bad}
+    yield {**data, "unexpected": 1}
+
+
+def test_fast_validator_agrees_with_jsonschema():
+    from lint.schemas import SchemaStore
+
+    schema = SchemaStore([]).get("default")
+    assert schema.is_valid is not None
+    checked = 0
+    for name, data in _front_matters():
+        for variant in _variants(data):
+            expected = not any(True for _ in schema.validator.iter_errors(variant))
+            assert schema.is_valid(variant) == expected, (name, variant)
+            checked += 1
+    assert checked > 500
+
+
+@pytest.mark.parametrize("schema", [
+    {"type": "object", "dependentRequired": {"a": ["b"]}},  # 2019-09 keyword
+    {"type": "object", "properties": {"a": {"$ref": "#/$defs/x", "minLength": 2}}, "$defs": {"x": {}}},
+    {"type": "array", "items": [{"type": "string"}]},
+    {"properties": {"a": {"$ref": "https://example.com/remote.json"}}},
+    {"properties": {"a": {"$id": "https://example.com/a", "type": "string"}}},
+    {"unevaluatedProperties": False},
+])
+def test_fast_validator_declines_keywords_whose_meaning_changed(schema):
+    import jsonschema
+
+    from lint.schemas import fast_validator
+
+    assert fast_validator(schema, jsonschema.Draft202012Validator.FORMAT_CHECKER) is None

@@ -53,7 +53,16 @@ def test_catalog_fix_examples(entry_id, pair):
 
 
 def test_one_pattern_for_the_whole_catalog():
-    assert catalog.pattern is not None and catalog.pattern.pattern.count("(?<![\\w-])") == 1
+    assert catalog.pattern is not None and catalog.pattern.source.count("(?<![\\w-])") == 1
+
+
+@pytest.mark.parametrize("text, found", [
+    ("An ADDICT.", ["ADDICT"]),
+    ("Addicts and addicts", ["Addicts", "addicts"]),
+    ("İstanbul addict", ["addict"]),  # lower-casing changes the length: the re.I pattern is used
+])
+def test_terms_match_in_any_case(text, found):
+    assert [text[a:b] for a, b, *_ in catalog.matches(text)] == found
 
 
 # --- behaviour --------------------------------------------------------------------------------

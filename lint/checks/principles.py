@@ -81,6 +81,7 @@ class Principles:
         bodies = [org["current"], org["current_abbreviation"], org["former"], org["former_abbreviation"]]
         self.coalition = re.compile("|".join(r"\b" + re.escape(b) + r"\b" for b in bodies))
         self.other_bodies = re.compile("|".join(r"\b" + re.escape(b) + r"\b" for b in raw.get("other_bodies", [])))
+        self.verdicts: dict[str, Match | None] = {}  # statement text -> its classification at offset 0
 
     def by_number(self, number: int) -> Principle:
         return self.items[number - 1]
@@ -161,6 +162,20 @@ def _quote_part(st: Statement) -> tuple[int, str]:
 
 
 def classify(st: Statement, principles: Principles) -> Match | None:
+    """The principle a statement quotes or paraphrases, and how (None if none). Each distinct
+    statement text is classified once per run: a corpus repeats the same quotations."""
+    if st.text not in principles.verdicts:
+        if len(principles.verdicts) >= 20_000:
+            principles.verdicts.clear()  # bounded memory on huge corpora
+        principles.verdicts[st.text] = _classify(Statement(0, len(st.text), st.text, st.item, 0), principles)
+    found = principles.verdicts[st.text]
+    if found is None:
+        return None
+    return Match(st, found.principle, found.kind, [(a + st.a, b + st.a, c) for a, b, c in found.legacy],
+                 [(a + st.a, b + st.a, old, new) for a, b, old, new in found.diff], found.verbatim_legacy)
+
+
+def _classify(st: Statement, principles: Principles) -> Match | None:
     key_hits = {principles.key_owner[" ".join(words(m.group(0)))].number for m in principles.keys.finditer(st.text)
                 if " ".join(words(m.group(0))) in principles.key_owner}
     if not key_hits:

@@ -51,10 +51,27 @@ def trie_regex(phrases: list[str]) -> str:
     return build(trie)
 
 
-def _whole_words(phrases: list[str]) -> re.Pattern | None:
-    if not phrases:
-        return None
-    return re.compile(r"(?<![\w-])" + trie_regex(phrases) + r"(?![\w-])", re.I)
+class _WholeWords:
+    """Lower-case phrases found as whole words, case-insensitively. The text is lower-cased and
+    searched with a case-sensitive pattern (about 3x faster than `re.I`); the rare text whose
+    length changes when lower-cased is searched with the `re.I` pattern instead."""
+
+    def __init__(self, phrases: list[str]):
+        self.source = r"(?<![\w-])" + trie_regex(phrases) + r"(?![\w-])"
+        self.lower = re.compile(self.source)
+        self._ignore_case: re.Pattern | None = None
+
+    def finditer(self, text: str):
+        low = text.lower()
+        if len(low) == len(text):
+            return self.lower.finditer(low)
+        if self._ignore_case is None:
+            self._ignore_case = re.compile(self.source, re.I)
+        return self._ignore_case.finditer(text)
+
+
+def _whole_words(phrases: list[str]) -> _WholeWords | None:
+    return _WholeWords(phrases) if phrases else None
 
 
 def _norm(text: str) -> str:
@@ -137,9 +154,11 @@ class Catalog:
         """(start, end, entry, severity, note) of every finding-worthy term in `text`."""
         if self.pattern is None:
             return
-        excluded = [m.span() for m in self.exceptions.finditer(text)] if self.exceptions else []
+        excluded = None  # exception phrases are looked for only once a term is found
         for m in self.pattern.finditer(text):
             a, b = m.span()
+            if excluded is None:
+                excluded = [x.span() for x in self.exceptions.finditer(text)] if self.exceptions else []
             if any(s <= a and b <= e for s, e in excluded):
                 continue
             entry = self.by_term[_norm(m.group(0))]
