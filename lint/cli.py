@@ -46,7 +46,7 @@ def main() -> None:
               help="Use this config file instead of searching for one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source excerpt, no summary.")
 @click.option("--statistics", is_flag=True, help="Also print the number of findings per rule.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the corpus index cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the caches (corpus index, per-file results).")
 @click.option("--check-external", is_flag=True,
               help="Also request external http(s) links (off by default; never under pre-commit unless given).")
 @click.option("--changed-since", metavar="REF",
@@ -63,10 +63,12 @@ def main() -> None:
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff of what --fix would change and write nothing (exit 1 if any).")
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied (on stderr).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes to check files on [default: the number of CPUs]. Output is the same for any N.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
 def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, statistics, no_cache, check_external,
           changed_since, baseline_path, write_baseline, prune_baseline, exit_zero, fix, unsafe_fixes, show_diff,
-          show_fixes, debug):
+          show_fixes, jobs, debug):
     """Check PATHS (files or folders; default: the current folder)."""
     from lint.config import ConfigError, load
     from lint.findings import Severity
@@ -80,7 +82,7 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
         config = load(config_path, cwd)
         fix_mode = "diff" if show_diff else ("write" if fix or unsafe_fixes else None)
         linter = Linter(config, _split(select), _split(ignore), debug=debug, use_cache=not no_cache,
-                        check_external=check_external, fix=fix_mode, unsafe_fixes=unsafe_fixes)
+                        check_external=check_external, fix=fix_mode, unsafe_fixes=unsafe_fixes, jobs=jobs)
         roots = list(paths) or [Path(".")]
         if changed_since:
             only, linking_to = _changed(changed_since, roots, config, cwd)

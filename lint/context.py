@@ -23,6 +23,7 @@ class Context:
     cwd: Path = field(default_factory=Path.cwd)
     use_cache: bool = True
     check_external: bool = False
+    jobs: int = 1  # processes for work over many files (the index build)
 
     def __post_init__(self) -> None:
         if self.schemas is None:
@@ -73,7 +74,7 @@ class Context:
         """The index of every article under the content root (built once, cached on disk)."""
         from lint.corpus import build_index
 
-        return self.once("corpus", lambda: build_index(self.root, self.config, self.use_cache))
+        return self.once("corpus", lambda: build_index(self.root, self.config, self.use_cache, self.jobs))
 
     def corpus_path(self, doc: Document) -> str:
         """The document's path as the corpus index names it (relative to the content root)."""

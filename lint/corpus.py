@@ -102,6 +102,7 @@ class CorpusIndex:
         self.by_file_name: dict[str, list[Article]] = {}
         self.by_title: dict[str, list[Article]] = {}  # whitespace- and case-normalised titles
         self.by_path = {a.path: a for a in articles}
+        self.digest: str | None = None  # hash of every entry: changes when any article's data does
         self._similar: dict[str, list[str]] = {}
         for a in articles:
             if a.url:
@@ -160,11 +161,15 @@ def content_root(config: Config, paths: list[Path], cwd: Path) -> Path:
 
 # --- building with the cache ------------------------------------------------------------------
 
-def build_index(root: Path, config: Config, use_cache: bool = True) -> CorpusIndex:
+def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1) -> CorpusIndex:
+    """The index of every article under `root`: cached entries for unchanged files, the others
+    read on up to `jobs` processes."""
+    from lint.parallel import ordered_map
+
     cache_path = root / CACHE_DIR / INDEX_FILE
-    cached = _read_cache(cache_path) if use_cache else {}
+    cached, digest = _read_cache(cache_path) if use_cache else ({}, None)
     entries: dict[str, dict] = {}
-    changed = False
+    stale = []
     for path in walk_files(root, config):
         rel = path.relative_to(root).as_posix()
         try:
@@ -174,37 +179,56 @@ def build_index(root: Path, config: Config, use_cache: bool = True) -> CorpusInd
         old = cached.get(rel)
         if old and old["size"] == stat.st_size and old["mtime_ns"] == stat.st_mtime_ns:
             entries[rel] = old
-            continue
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            continue
-        digest = hashlib.sha256(raw).hexdigest()
-        changed = True
-        if old and old["sha256"] == digest:
-            entries[rel] = {**old, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-            continue
-        article = article_of(Document.from_bytes(raw, path, rel), rel)
-        entries[rel] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest,
-                        "article": asdict(article) if article else None}
-    if use_cache and (changed or set(entries) != set(cached)):
-        _write_cache(cache_path, entries)
+        else:
+            stale.append((path, rel, old, config.max_file_size))
+    for rel, entry in ordered_map(_index_entry, stale, jobs):
+        if entry is not None:
+            entries[rel] = entry
+    if stale or set(entries) != set(cached) or digest is None:
+        digest = hashlib.sha256(json.dumps([(rel, entries[rel]["article"]) for rel in sorted(entries)],
+                                           default=str).encode()).hexdigest()
+        if use_cache:
+            write_cache_file(cache_path, {"version": CACHE_VERSION, "digest": digest, "files": entries})
     articles = [Article(**e["article"]) for _, e in sorted(entries.items()) if e["article"]]
-    return CorpusIndex(root, articles)
+    index = CorpusIndex(root, articles)
+    index.digest = digest
+    return index
 
 
-def _read_cache(path: Path) -> dict[str, dict]:
+def _index_entry(item: tuple[Path, str, dict | None, int]) -> tuple[str, dict | None]:
+    """The cache entry of one new or changed file (None if it cannot be read or is too large)."""
+    path, rel, old, max_bytes = item
+    try:
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            return rel, None
+        raw = path.read_bytes()
+    except OSError:
+        return rel, None
+    digest = hashlib.sha256(raw).hexdigest()
+    if old and old["sha256"] == digest:
+        return rel, {**old, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    article = article_of(Document.from_bytes(raw, path, rel), rel)
+    return rel, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest,
+                 "article": asdict(article) if article else None}
+
+
+def _read_cache(path: Path) -> tuple[dict[str, dict], str | None]:
+    """The cached entries and the index digest ({} and None if missing or corrupt)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") == CACHE_VERSION and isinstance(data.get("files"), dict):
-            return data["files"]
+            files = data["files"]
+            if all(isinstance(e, dict) and {"size", "mtime_ns", "sha256", "article"} <= e.keys()
+                   and (e["article"] is None or isinstance(e["article"], dict)) for e in files.values()):
+                return files, data.get("digest") if isinstance(data.get("digest"), str) else None
     except (OSError, ValueError, AttributeError):
         pass
-    return {}  # missing or corrupt: rebuilt from the files
+    return {}, None  # missing or corrupt: rebuilt from the files
 
 
-def _write_cache(path: Path, files: dict[str, dict]) -> None:
-    """Atomically replace the cache file; a cache that cannot be written is simply not kept."""
+def write_cache_file(path: Path, data: dict) -> None:
+    """Atomically replace a cache file; a cache that cannot be written is simply not kept."""
     try:
         folder = path.parent
         folder.mkdir(exist_ok=True)
@@ -212,12 +236,16 @@ def _write_cache(path: Path, files: dict[str, dict]) -> None:
             (folder / "CACHEDIR.TAG").write_text(
                 "Signature: 8a477f597d28d172789f06886806bc55\n# hrlint cache; see https://bford.info/cachedir/\n")
             (folder / ".gitignore").write_text("*\n")
-        fd, tmp = tempfile.mkstemp(prefix=".index-", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"version": CACHE_VERSION, "files": files}, out, separators=(",", ":"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
     except OSError:
         pass
 

@@ -33,17 +33,46 @@ def _realpath(path: str) -> Path:
 
 
 def display_path(path: Path, cwd: Path) -> str:
-    try:
-        return path.absolute().relative_to(cwd).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
+    """The path as findings print it: relative to the working folder when inside it."""
+    absolute, base = os.path.abspath(path), os.path.abspath(cwd)
+    if absolute.startswith(base.rstrip(os.sep) + os.sep):
+        absolute = absolute[len(base.rstrip(os.sep)) + 1:]
+    return Path(absolute).as_posix()
 
 
-def _walk(folder: Path):
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
-        for name in sorted(filenames):
-            yield Path(dirpath) / name
+def _walk(folder: Path, root: str):
+    """(path, real path) of the files below `folder`, sorted by name in each folder. Hidden and
+    tool folders are skipped; symbolic links to folders are not followed (no loops), and a link to
+    a file only when its target is inside `root` (the config folder) or `folder`."""
+    top = os.fspath(folder)
+    real_top = os.path.realpath(top)
+    stack = [(top, real_top)]
+    while stack:
+        folder_path, real_folder = stack.pop()
+        try:
+            with os.scandir(folder_path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue  # unreadable folder: its files are simply not found
+        subfolders = []
+        for entry in entries:
+            try:
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    if not entry.is_dir() and (_inside(real, root) or _inside(real, real_top)):
+                        yield Path(entry.path), real  # a dangling link is reported as unreadable
+                elif entry.is_dir():
+                    if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
+                        subfolders.append((entry.path, os.path.join(real_folder, entry.name)))
+                elif entry.is_file():
+                    yield Path(entry.path), os.path.join(real_folder, entry.name)
+            except OSError:
+                continue
+        stack.extend(reversed(subfolders))
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _git_ignored(files: list[Path]) -> set[Path]:
@@ -57,7 +86,7 @@ def _git_ignored(files: list[Path]) -> set[Path]:
         if top.returncode != 0:
             return ignored
         result = subprocess.run(["git", "-C", top.stdout.strip(), "check-ignore", "--stdin", "-z"],
-                                input="\0".join(str(f.absolute()) for f in files) + "\0",
+                                input="\0".join(os.path.abspath(f) for f in files) + "\0",
                                 capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return ignored
@@ -66,23 +95,24 @@ def _git_ignored(files: list[Path]) -> set[Path]:
 
 def walk_files(folder: Path, config: Config) -> list[Path]:
     """Files below `folder` matching the include globs, not excluded, not ignored by git."""
+    root = os.path.realpath(config.root)
     walked = []
-    for path in _walk(folder):
-        rel = relative_to(path, config.root)
+    for path, real in _walk(folder, root):
+        rel = Path(real[len(root.rstrip(os.sep)) + 1:] if _inside(real, root) else real).as_posix()
         if matches(rel, config.include) and not matches(rel, config.exclude):
             walked.append(path)
-    ignored = {p.absolute() for p in _git_ignored(walked)}
-    return [p for p in walked if p.absolute() not in ignored]
+    ignored = {os.path.abspath(p) for p in _git_ignored(walked)}
+    return [p for p in walked if os.path.abspath(p) not in ignored] if ignored else walked
 
 
-def discover(paths: list[Path], config: Config, cwd: Path) -> list[tuple[Path, str]]:
+def discover(paths: list[Path], config: Config, cwd: Path, walk=walk_files) -> list[tuple[Path, str]]:
     """(path, display path) of every file to check, sorted and without duplicates."""
     found: dict[str, Path] = {}
     for given in paths:
         if given.is_file():
             found.setdefault(display_path(given, cwd), given)
         elif given.is_dir():
-            for path in walk_files(given, config):
+            for path in walk(given, config):
                 found.setdefault(display_path(path, cwd), path)
         elif given.exists() or given.is_symlink():
             raise ConfigError(f"{given}: not a regular file or folder")

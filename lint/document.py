@@ -8,6 +8,7 @@ file itself become `Problem`s that the core rules report.
 from __future__ import annotations
 
 import codecs
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -68,6 +69,7 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True
     memo: dict[str, Any] = field(default_factory=dict)  # per-document caches shared by rules
+    signature: tuple[int, int, str] | None = None  # (size, mtime_ns, SHA-256) of the bytes read
     _lines: LineIndex | None = None
 
     # --- loading --------------------------------------------------------------------------
@@ -76,16 +78,21 @@ class Document:
     def load(cls, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> "Document":
         doc = cls(path, display)
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                doc._unreadable("file/too-large",
-                                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
-                                "(`max-file-size` in the config); it was not checked")
-                return doc
-            raw = path.read_bytes()
+            st = path.stat()
+            raw = b""
+            if st.st_size <= max_bytes:
+                with open(path, "rb") as file:
+                    raw = file.read(max_bytes + 1)  # a file that grew meanwhile is still bounded
         except OSError as exc:
             doc._unreadable("file/unreadable", f"cannot read file: {exc.strerror or exc}")
             return doc
+        size = max(st.st_size, len(raw))
+        if size > max_bytes:
+            doc._unreadable("file/too-large",
+                            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                            "(`max-file-size` in the config); it was not checked")
+            return doc
+        doc.signature = (st.st_size, st.st_mtime_ns, hashlib.sha256(raw).hexdigest())
         return cls.from_bytes(raw, path, display, doc)
 
     @classmethod

@@ -12,8 +12,6 @@ from dataclasses import replace
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
-import jsonschema
-
 from lint.findings import Finding, Fix, Severity
 
 if TYPE_CHECKING:
@@ -37,6 +35,7 @@ class Rule:
     default_severity: ClassVar[Severity] = Severity.WARNING
     options_schema: ClassVar[dict[str, Any]] = {}  # JSON Schema "properties" of the options
     default_enabled: ClassVar[bool] = True
+    uses_corpus: ClassVar[bool] = False  # reads ctx.corpus: cached results depend on the whole index
 
     def __init__(self, options: dict[str, Any] | None = None, severity: Severity | None = None):
         self.options = self.validate_options(options or {})
@@ -45,12 +44,16 @@ class Rule:
 
     @classmethod
     def validate_options(cls, options: dict[str, Any]) -> dict[str, Any]:
+        defaults = {k: v["default"] for k, v in cls.options_schema.items() if "default" in v}
+        if not options:
+            return defaults  # nothing to validate: no need to load jsonschema
+        import jsonschema
+
         schema = {"type": "object", "properties": cls.options_schema, "additionalProperties": False}
         error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(options))
         if error is not None:
             where = ".".join(str(p) for p in error.absolute_path) or "options"
             raise RuleError(f"rule {cls.id}: invalid option `{where}`: {error.message}")
-        defaults = {k: v["default"] for k, v in cls.options_schema.items() if "default" in v}
         return {**defaults, **options}
 
     @property

@@ -42,9 +42,12 @@ class Linter:
 
     def __init__(self, config: Config, select: list[str] | None = None, ignore: list[str] | None = None,
                  debug: bool = False, use_cache: bool = True, check_external: bool = False, audit: bool = False,
-                 fix: str | None = None, unsafe_fixes: bool = False):
-        """`fix`: None (report), "write" (--fix) or "diff" (--diff)."""
+                 fix: str | None = None, unsafe_fixes: bool = False, jobs: int | None = None):
+        """`fix`: None (report), "write" (--fix) or "diff" (--diff); `jobs`: processes (default: CPUs)."""
+        from lint.parallel import default_jobs
+
         self.config = config
+        self.jobs = jobs or default_jobs()
         self.fix = fix
         self.unsafe_fixes = unsafe_fixes
         self.debug = debug
@@ -101,6 +104,17 @@ class Linter:
                        if any(normalise_url(u) in linking_to for u in a.links)]
         files = discover(wanted, self.config, cwd) if wanted else []
         report = Report()
+        if self.fix or observe is not None:
+            self._run_in_process(files, ctx, report, observe)
+        else:
+            self._run_cached(files, ctx, report)
+        for rule in self.rules:
+            report.findings.extend(self._guard(rule, lambda: list(rule.finish(ctx)), "the corpus", report))
+        report.findings.sort(key=Finding.sort_key)
+        return report
+
+    def _run_in_process(self, files, ctx: Context, report: Report, observe) -> None:
+        """One file after another, keeping each document (fixes and audits need it)."""
         for done, (path, display) in enumerate(files, 1):
             doc = Document.load(path, display, self.config.max_file_size)
             report.files.append(display)
@@ -112,10 +126,46 @@ class Linter:
                 report.sources[display] = doc.lines
             if observe is not None:
                 observe(doc, ctx, found, done, len(files))
-        for rule in self.rules:
-            report.findings.extend(self._guard(rule, lambda: list(rule.finish(ctx)), "the corpus", report))
-        report.findings.sort(key=Finding.sort_key)
-        return report
+
+    def _run_cached(self, files, ctx: Context, report: Report) -> None:
+        """Unchanged files from the result cache, the others checked on `jobs` processes."""
+        from lint.parallel import ordered_map
+
+        stateful = any(type(r).finish is not Rule.finish for r in self.rules)  # gathers across files
+        jobs = 1 if stateful else self.jobs
+        cache = None
+        if self.use_cache and not self.check_external and not stateful and files:
+            from lint.result_cache import ResultCache, fingerprint
+
+            digest = ctx.corpus.digest if any(r.uses_corpus for r in self.rules) else None
+            cache = ResultCache(ctx.root, fingerprint(self, ctx, digest))
+        elif any(r.uses_corpus for r in self.rules) and files:
+            ctx.corpus  # noqa: B018 - built once, before the workers fork, so they share it
+        cached = {i: cache.get(path, display) for i, (path, display) in enumerate(files)} if cache else {}
+        todo = [item for i, item in enumerate(files) if cached.get(i) is None]
+        checked = iter(ordered_map(lambda item: self._check_file(ctx, *item), todo, jobs))
+        report.sources = _Sources({display: path for i, (path, display) in enumerate(files) if cached.get(i)},
+                                  self.config.max_file_size)
+        for i, (path, display) in enumerate(files):
+            report.files.append(display)
+            findings = cached.get(i)
+            if findings is None:
+                findings, lines, errors, signature = next(checked)
+                report.internal_errors += errors
+                if lines is not None:
+                    report.sources[display] = lines
+                if cache is not None and signature is not None and not errors:
+                    cache.put(path, *signature, findings)
+            report.findings.extend(findings)
+        if cache is not None:
+            cache.save()
+
+    def _check_file(self, ctx: Context, path: Path, display: str):
+        """(findings, line index if any finding, internal errors, signature) of one file."""
+        report = Report()
+        doc = Document.load(path, display, self.config.max_file_size)
+        found = self.check(doc, ctx, report)
+        return found, (doc.lines if found else None), report.internal_errors, doc.signature if doc.readable else None
 
     def _fix(self, doc: Document, ctx: Context, report: Report, path: Path, display: str):
         """Apply the document's fixes; write them (--fix) or record a diff (--diff)."""
@@ -142,7 +192,7 @@ class Linter:
     def context(self, paths: list[Path] | None = None, cwd: Path | None = None) -> Context:
         """A run context with every enabled rule's data loaded (bad rule data: ConfigError)."""
         ctx = Context(self.config, paths=list(paths or []), cwd=cwd or Path.cwd(), use_cache=self.use_cache,
-                      check_external=self.check_external)
+                      check_external=self.check_external, jobs=self.jobs)
         for rule in self.rules:
             try:
                 rule.prepare(ctx)
@@ -183,3 +233,31 @@ class Linter:
             detail = traceback.format_exc() if self.debug else f"{type(exc).__name__}: {exc}"
             report.internal_errors.append(f"internal error in rule {rule.id} on {where}: {detail}")
             return []
+
+
+class _Sources(dict):
+    """Display path -> LineIndex of files with findings; a file whose findings came from the
+    result cache is read again only if an output format asks for its lines."""
+
+    def __init__(self, paths: dict[str, Path], max_bytes: int):
+        super().__init__()
+        self.paths = paths  # files with cached findings
+        self.max_bytes = max_bytes
+
+    def __missing__(self, display: str):
+        if display not in self.paths:
+            raise KeyError(display)
+        self[display] = Document.load(self.paths[display], display, self.max_bytes).lines
+        return self[display]
+
+    def get(self, display: str, default=None):
+        try:
+            return self[display]
+        except KeyError:
+            return default
+
+    def __contains__(self, display) -> bool:
+        return dict.__contains__(self, display) or display in self.paths
+
+    def __bool__(self) -> bool:
+        return bool(self.paths) or dict.__len__(self) > 0

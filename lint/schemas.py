@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import jsonschema
 
 from lint.config import ConfigError
 from lint.data import data_dir
@@ -21,7 +20,7 @@ class Schema:
     name: str
     path: Path
     schema: dict[str, Any]
-    validator: jsonschema.protocols.Validator
+    validator: Any  # a jsonschema validator
     is_valid: Callable[[Any], bool] | None = None  # fast yes/no check; details come from `validator`
 
     @property
@@ -61,13 +60,39 @@ def _compile(name: str, path: Path) -> Schema:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read schema: {exc}") from None
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(schema)
     except jsonschema.SchemaError as exc:
         raise ConfigError(f"{path}: invalid JSON Schema: {exc.message}") from None
+    _check_patterns(schema, path)
     validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
     return Schema(name, path, schema, validator, fast_validator(schema, validator.format_checker))
+
+
+def _check_patterns(node: Any, path: Path, where: str = "") -> None:
+    """Refuse `pattern`s and `patternProperties` prone to catastrophic backtracking: they run on
+    the articles' text (see lint.config.regex_problem)."""
+    from lint.config import regex_problem
+
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{where}/{key}"
+            patterns = []
+            if key == "pattern" and isinstance(value, str):
+                patterns = [value]
+            elif key == "patternProperties" and isinstance(value, dict):
+                patterns = list(value)
+            for pattern in patterns:
+                problem = regex_problem(pattern)
+                if problem:
+                    raise ConfigError(f"{path}: `{here}`: regular expression {pattern!r} refused: {problem}")
+            _check_patterns(value, path, here)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            _check_patterns(item, path, f"{where}/{i}")
 
 
 # Keywords whose meaning is the same in draft 7 (what fastjsonschema compiles) and 2020-12.

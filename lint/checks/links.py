@@ -51,6 +51,7 @@ def body_links(doc) -> list[tuple[str, int, int]]:
 
 class LinkRule(Rule):
     default_severity = Severity.ERROR
+    uses_corpus = True
 
     def known(self, ctx) -> set[str]:
         return ctx.once("known-pages", lambda: known_pages(ctx.config.links, ctx.root))

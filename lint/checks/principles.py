@@ -17,7 +17,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from lint.checks.stigma import keep_case, trie_regex
-from lint.data import data_dir
+from lint.data import SAFE_LOADER, data_dir
 from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
 
@@ -90,7 +90,7 @@ class Principles:
 def load_principles() -> Principles:
     path = data_dir("rules") / "nhrc-principles.yaml"
     try:
-        return Principles(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return Principles(yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise RuleError(f"{path}: cannot read the principles: {exc}") from None
 

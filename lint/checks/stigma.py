@@ -15,10 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
-from lint.data import data_dir
+from lint.data import SAFE_LOADER, data_dir
 from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
 
@@ -209,7 +208,7 @@ def _read(path: Path) -> dict[str, Any]:
 def _read_cached(path: Path, mtime_ns: int) -> dict[str, Any]:
     """A catalog file, parsed and validated once per process (and again when it changes)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read stigma catalog: {exc}".replace("\n", " ")) from None
     _validate(raw, str(path))
@@ -217,6 +216,8 @@ def _read_cached(path: Path, mtime_ns: int) -> dict[str, Any]:
 
 
 def _validate(raw: Any, where: str) -> None:
+    import jsonschema
+
     schema = json.loads((data_dir("rules") / _SCHEMA_FILE).read_text(encoding="utf-8"))
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(raw))
     if error is not None:

@@ -1,0 +1,48 @@
+"""Map a function over many items on several processes, results in input order.
+
+Workers are forked, so they share the parent's loaded rules, catalogs and corpus index without
+pickling them; only the items and the results cross process boundaries. Where `fork` is not
+available (Windows, or a platform that forbids it) the work runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS_PER_JOB = 64  # below this, starting a process costs more than it saves
+_task: Callable | None = None  # the function workers call (inherited through fork)
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _call(item):
+    return _task(item)
+
+
+def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """`[fn(x) for x in items]`, computed on up to `jobs` processes. `fn` must not raise."""
+    global _task
+    jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(x) for x in items]
+    _task = fn
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_call, items, chunksize=max(1, len(items) // (jobs * 8))))
+    except BrokenProcessPool:  # a worker died (out of memory, killed): finish here instead
+        return [fn(x) for x in items]
+    finally:
+        _task = None
