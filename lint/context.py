@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,12 @@ class Context:
             self.shared[key] = compute()
         return self.shared[key]
 
+    def walk(self, folder: Path, config: Config) -> list[Path]:
+        """The files below a folder (lint.discovery.walk_files), walked once per run."""
+        from lint.discovery import walk_files
+
+        return self.once(("walk", os.path.realpath(folder)), lambda: walk_files(folder, config))
+
     def memo(self, doc: Document, key: str, compute: Any) -> Any:
         if key not in doc.memo:
             doc.memo[key] = compute()
@@ -74,7 +81,8 @@ class Context:
         """The index of every article under the content root (built once, cached on disk)."""
         from lint.corpus import build_index
 
-        return self.once("corpus", lambda: build_index(self.root, self.config, self.use_cache, self.jobs))
+        return self.once("corpus", lambda: build_index(self.root, self.config, self.use_cache, self.jobs,
+                                                            self.walk))
 
     def corpus_path(self, doc: Document) -> str:
         """The document's path as the corpus index names it (relative to the content root)."""

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import unicodedata
 import xml.etree.ElementTree as ElementTree
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -104,6 +104,7 @@ class CorpusIndex:
         self.by_path = {a.path: a for a in articles}
         self.digest: str | None = None  # hash of every entry: changes when any article's data does
         self._similar: dict[str, list[str]] = {}
+        self._folders: dict[str, list[str]] | None = None  # folder of a url -> its urls
         for a in articles:
             if a.url:
                 self.by_url.setdefault(normalise_url(a.url), []).append(a)
@@ -124,7 +125,14 @@ class CorpusIndex:
         if key not in self._similar:
             from rapidfuzz import fuzz, process
 
-            found = process.extract(key, list(self.by_url), scorer=fuzz.ratio, limit=limit, score_cutoff=80)
+            # Urls in the same folder (a typo in the last part is the usual mistake, and a big site
+            # has thousands of urls); the whole site when no url is in that folder.
+            if self._folders is None:
+                self._folders = {}
+                for known in self.by_url:
+                    self._folders.setdefault(known.rsplit("/", 1)[0], []).append(known)
+            candidates = self._folders.get(key.rsplit("/", 1)[0]) or list(self.by_url)
+            found = process.extract(key, candidates, scorer=fuzz.ratio, limit=limit, score_cutoff=80)
             self._similar[key] = [choice for choice, _, _ in found]
         return self._similar[key]
 
@@ -161,7 +169,7 @@ def content_root(config: Config, paths: list[Path], cwd: Path) -> Path:
 
 # --- building with the cache ------------------------------------------------------------------
 
-def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1) -> CorpusIndex:
+def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk=walk_files) -> CorpusIndex:
     """The index of every article under `root`: cached entries for unchanged files, the others
     read on up to `jobs` processes."""
     from lint.parallel import ordered_map
@@ -170,8 +178,8 @@ def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 
     cached, digest = _read_cache(cache_path) if use_cache else ({}, None)
     entries: dict[str, dict] = {}
     stale = []
-    for path in walk_files(root, config):
-        rel = path.relative_to(root).as_posix()
+    for path in walk(root, config):
+        rel = Path(os.path.relpath(path, root)).as_posix()
         try:
             stat = path.stat()
         except OSError:
@@ -210,7 +218,7 @@ def _index_entry(item: tuple[Path, str, dict | None, int]) -> tuple[str, dict | 
         return rel, {**old, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     article = article_of(Document.from_bytes(raw, path, rel), rel)
     return rel, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest,
-                 "article": asdict(article) if article else None}
+                 "article": dict(vars(article)) if article else None}
 
 
 def _read_cache(path: Path) -> tuple[dict[str, dict], str | None]:
@@ -239,7 +247,7 @@ def write_cache_file(path: Path, data: dict) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"))
+                out.write(json.dumps(data, separators=(",", ":")))  # dumps: the C encoder, unlike dump
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, path)

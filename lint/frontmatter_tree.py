@@ -36,6 +36,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:omap", "tag:yaml.org,2002:set", "tag:yaml.org,2002:merge",
     "tag:yaml.org,2002:value",
 }
+_STR = "tag:yaml.org,2002:str"
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -50,7 +51,7 @@ class Problem:
     field: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """Where one front-matter value sits in the source (character offsets)."""
 
@@ -211,9 +212,7 @@ class _Builder:
         self.too_big = False
 
     def span(self, node) -> tuple[int, int]:
-        start = self.base + node.start_mark.index
-        end = self.base + node.end_mark.index
-        return start, end
+        return self.base + node.start_mark.index, self.base + node.end_mark.index
 
     def build(self, node, path: tuple, key=None) -> Any:
         self.count += 1
@@ -226,40 +225,43 @@ class _Builder:
                     f"front matter expands to more than {MAX_NODES} values (aliases?); "
                     "it is not read further", field_name(path)))
             return None
-        entry = Entry(key, node, self.span(key) if key is not None else None, self.span(node))
-        self.entries.setdefault(path, entry)
-        if node.tag not in _STANDARD_TAGS and node.tag != "!":
+        if path not in self.entries:
+            self.entries[path] = Entry(key, node, self.span(key) if key is not None else None, self.span(node))
+        tag = node.tag
+        if tag not in _STANDARD_TAGS and tag != "!":
             start, end = self.span(node)
             self.problems.append(Problem(
                 "schema/yaml-tag", start, start + 1,
-                f"YAML tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in front matter; the value is read as plain data",
+                f"YAML tag `{tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in front matter; the value is read as plain data",
                 field_name(path)))
-        if isinstance(node, yaml.MappingNode):
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if tag == _STR else _scalar(node)
+        if kind is yaml.MappingNode:
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return _scalar(node)
+        return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node, path: tuple) -> dict:
         out: dict = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if key is None and not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not yaml.ScalarNode:
                 start, end = self.span(key_node)
                 self.problems.append(Problem("schema/type", start, start + 1,
                                              "a front-matter key must be a plain name, not a list or mapping",
                                              field_name(path)))
                 continue
-            key = key if isinstance(key, str) else _key_text(key_node, key)
+            key = key_node.value if key_node.tag == _STR else _scalar(key_node)
+            if not isinstance(key, str):
+                key = _key_text(key_node, key)
+            child = path + (key,)
             if key in out:
                 start, end = self.span(key_node)
                 self.problems.append(Problem(
                     "schema/duplicate-key", start, end,
-                    f"duplicate key `{field_name(path + (key,))}`: YAML keeps only the last value, "
-                    "so the earlier one is silently lost", field_name(path + (key,))))
-                self.entries[path + (key,)] = Entry(key_node, value_node, self.span(key_node),
-                                                    self.span(value_node))
-            out[key] = self.build(value_node, path + (key,), key_node)
+                    f"duplicate key `{field_name(child)}`: YAML keeps only the last value, "
+                    "so the earlier one is silently lost", field_name(child)))
+                self.entries[child] = Entry(key_node, value_node, self.span(key_node), self.span(value_node))
+            out[key] = self.build(value_node, child, key_node)
         return out
 
 

@@ -92,8 +92,26 @@ def _step(token: tuple, path: str, states: set[int]) -> set[int]:
     return out
 
 
+_REGEX = {"seg": "[^/]*", "any": ".*", "dirs": "(?:.*/)?"}
+
+
+@lru_cache(maxsize=512)
+def _regex(pattern: str) -> re.Pattern | None:
+    """A regular expression for a glob with at most one wildcard (`*.md`, `drafts/**`), which
+    cannot backtrack badly and matches much faster than the simulation; None for other globs."""
+    anchored, tokens = _tokens(pattern)
+    if sum(1 for t in tokens if t[0] in _REGEX) > 1:
+        return None
+    body = "".join(_REGEX[t[0]] if t[0] in _REGEX else re.escape(t[1]) if t[0] == "lit" else t[1].pattern
+                   for t in tokens)
+    return re.compile(("" if anchored else "(?:.*/)?") + body + "(?:/.*)?", re.S)
+
+
 def glob_match(pattern: str, path: str) -> bool:
     """Does `path` (POSIX, relative) match the glob?"""
+    regex = _regex(pattern)
+    if regex is not None:
+        return regex.fullmatch(path) is not None
     anchored, tokens = _tokens(pattern)
     states = {0}
     if not anchored:  # `(?:.*/)?`

@@ -95,19 +95,21 @@ class Linter:
         """Check `paths` (or just the files `only`, the content root still coming from `paths`), plus
         the articles whose related links point at one of the urls `linking_to`. `observe(doc, ctx,
         findings, done, total)` is called after each file (audits collect their metrics there)."""
-        ctx = self.context(paths, cwd)
+        ctx = self.context(paths, cwd, prepare=False)
         wanted = list(only) if only is not None else list(paths)
         if linking_to:
             from lint.corpus import normalise_url
 
             wanted += [ctx.root / a.path for a in ctx.corpus.articles
                        if any(normalise_url(u) in linking_to for u in a.links)]
-        files = discover(wanted, self.config, cwd) if wanted else []
+        files = discover(wanted, self.config, cwd, ctx.walk) if wanted else []
         report = Report()
         if self.fix or observe is not None:
             self._run_in_process(files, ctx, report, observe)
         else:
             self._run_cached(files, ctx, report)
+        if any(type(r).finish is not Rule.finish for r in self.rules):
+            self.prepare(ctx)
         for rule in self.rules:
             report.findings.extend(self._guard(rule, lambda: list(rule.finish(ctx)), "the corpus", report))
         report.findings.sort(key=Finding.sort_key)
@@ -115,6 +117,7 @@ class Linter:
 
     def _run_in_process(self, files, ctx: Context, report: Report, observe) -> None:
         """One file after another, keeping each document (fixes and audits need it)."""
+        self.prepare(ctx)
         for done, (path, display) in enumerate(files, 1):
             doc = Document.load(path, display, self.config.max_file_size)
             report.files.append(display)
@@ -143,6 +146,8 @@ class Linter:
             ctx.corpus  # noqa: B018 - built once, before the workers fork, so they share it
         cached = {i: cache.get(path, display) for i, (path, display) in enumerate(files)} if cache else {}
         todo = [item for i, item in enumerate(files) if cached.get(i) is None]
+        if todo:
+            self.prepare(ctx)  # before the workers fork, so they share the loaded data
         checked = iter(ordered_map(lambda item: self._check_file(ctx, *item), todo, jobs))
         report.sources = _Sources({display: path for i, (path, display) in enumerate(files) if cached.get(i)},
                                   self.config.max_file_size)
@@ -189,16 +194,25 @@ class Linter:
         fixed.path = path
         return fixed, self.check(fixed, ctx, report)
 
-    def context(self, paths: list[Path] | None = None, cwd: Path | None = None) -> Context:
-        """A run context with every enabled rule's data loaded (bad rule data: ConfigError)."""
+    def context(self, paths: list[Path] | None = None, cwd: Path | None = None, prepare: bool = True) -> Context:
+        """A run context, with every enabled rule's data loaded unless `prepare` is false."""
         ctx = Context(self.config, paths=list(paths or []), cwd=cwd or Path.cwd(), use_cache=self.use_cache,
                       check_external=self.check_external, jobs=self.jobs)
+        if prepare:
+            self.prepare(ctx)
+        return ctx
+
+    def prepare(self, ctx: Context) -> None:
+        """Load every enabled rule's data, once (bad rule data: ConfigError). A run whose files all
+        come from the result cache never needs it: the cache's fingerprint covers that data."""
+        if ctx.shared.get("prepared"):
+            return
         for rule in self.rules:
             try:
                 rule.prepare(ctx)
             except RuleError as exc:
                 raise ConfigError(str(exc)) from None
-        return ctx
+        ctx.shared["prepared"] = True
 
     def check(self, doc: Document, ctx: Context, report: Report | None = None) -> list[Finding]:
         """Findings of one document after per-file ignores and inline suppressions."""

@@ -60,7 +60,6 @@ def collect(doc: Document) -> list[Suppression]:
 def _body(doc: Document) -> list[Suppression]:
     out: list[Suppression] = []
     open_ranges: list[Suppression] = []
-    last = len(doc.lines.starts)
     for m in _BODY.finditer(doc.text, doc.body_start):
         kind, rules = m.group(1), _selectors(m.group(2))
         line, _ = doc.lines.position(m.start())
@@ -68,7 +67,7 @@ def _body(doc: Document) -> list[Suppression]:
         if kind == "disable-next-line":
             out.append(Suppression(m.start(), m.end(), rules, end_line + 1, end_line + 1))
         elif kind == "disable":
-            s = Suppression(m.start(), m.end(), rules, line, last)
+            s = Suppression(m.start(), m.end(), rules, line, len(doc.lines.starts))
             open_ranges.append(s)
             out.append(s)
         else:  # enable: close the matching open ranges
@@ -81,7 +80,7 @@ def _body(doc: Document) -> list[Suppression]:
 
 def _front_matter(doc: Document) -> list[Suppression]:
     fm = doc.front_matter
-    if fm is None or not fm.comments:
+    if fm is None or not any(_YAML.match(text) for _, text in fm.comments):
         return []
     scalars = [e.value_span for e in fm.entries.values()
                if isinstance(e.value, yaml.ScalarNode) and e.value_span]

@@ -29,9 +29,19 @@ _norm_text = normalise_text
 
 
 def related_blocks(data) -> list[tuple[int, str, dict]]:
-    """(number, key, block) of every related_articleN mapping, in number order."""
+    """(number, key, block) of every related_articleN mapping, in number order (computed once per
+    front matter: every link rule reads them)."""
     if not isinstance(data, dict):
         return []
+    if _last[0] is not data:
+        _last[:] = [data, _related_blocks(data)]
+    return _last[1]
+
+
+_last: list = [None, []]  # (front matter, its blocks): the most recent document
+
+
+def _related_blocks(data: dict) -> list[tuple[int, str, dict]]:
     out = [(int(m.group(1)), k, v) for k, v in data.items()
            if isinstance(k, str) and (m := _RELATED.match(k)) and isinstance(v, dict)]
     return sorted(out)

@@ -110,7 +110,9 @@ def _missing_key(error) -> str:
 def validate(doc, ctx) -> list[tuple[str, int, int, str, str | None, list[str]]]:
     """All schema findings of a document as (rule, start, end, message, field, suggestions)."""
     data = doc.data
-    out: list[tuple[str, int, int, str, str | None, list[str]]] = []
+    # Keys that are lists or mappings were dropped while reading: reported as type errors.
+    out: list[tuple[str, int, int, str, str | None, list[str]]] = [
+        (p.rule, p.start, p.end, p.message, p.field, []) for p in doc.problems if p.rule == "schema/type"]
     if doc.front_matter is None or data is None:
         return out
     if not isinstance(data, dict):
