@@ -9,7 +9,6 @@ hrlint processes may share the cache; a corrupt cache is rebuilt.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from lint import jsonio
 from lint.config import Config, ConfigError
 from lint.discovery import walk_files
 from lint.document import Document
@@ -69,7 +69,12 @@ def article_of(doc: Document, rel: str) -> Article | None:
 
     related = [v.get("url") for k, v in data.items()
                if isinstance(k, str) and k.startswith("related_article") and isinstance(v, dict)]
-    return Article(rel, data.get("id") if isinstance(data.get("id"), (int, str)) else None, text("url"),
+    ident = data.get("id")
+    if not isinstance(ident, (int, str)):
+        ident = None
+    elif isinstance(ident, int) and not -2**63 <= ident < 2**63:
+        ident = str(ident)  # kept exact through the JSON cache
+    return Article(rel, ident, text("url"),
                    text("file_name"), text("title"), text("subject"),
                    heading_anchors(doc.text[doc.body_start:]), [u for u in related if isinstance(u, str)])
 
@@ -178,10 +183,11 @@ def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 
     cached, digest = _read_cache(cache_path) if use_cache else ({}, None)
     entries: dict[str, dict] = {}
     stale = []
-    for path in walk(root, config):
-        rel = Path(os.path.relpath(path, root)).as_posix()
+    prefix = len(os.path.join(str(root), ""))
+    for path in walk(root, config):  # path strings below root
+        rel = path[prefix:].replace(os.sep, "/")
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             continue
         old = cached.get(rel)
@@ -193,8 +199,7 @@ def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 
         if entry is not None:
             entries[rel] = entry
     if stale or set(entries) != set(cached) or digest is None:
-        digest = hashlib.sha256(json.dumps([(rel, entries[rel]["article"]) for rel in sorted(entries)],
-                                           default=str).encode()).hexdigest()
+        digest = hashlib.sha256(jsonio.dumps([(rel, entries[rel]["article"]) for rel in sorted(entries)])).hexdigest()
         if use_cache:
             write_cache_file(cache_path, {"version": CACHE_VERSION, "digest": digest, "files": entries})
     articles = [Article(**e["article"]) for _, e in sorted(entries.items()) if e["article"]]
@@ -203,20 +208,21 @@ def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 
     return index
 
 
-def _index_entry(item: tuple[Path, str, dict | None, int]) -> tuple[str, dict | None]:
+def _index_entry(item: tuple[str, str, dict | None, int]) -> tuple[str, dict | None]:
     """The cache entry of one new or changed file (None if it cannot be read or is too large)."""
     path, rel, old, max_bytes = item
     try:
-        stat = path.stat()
+        stat = os.stat(path)
         if stat.st_size > max_bytes:
             return rel, None
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError:
         return rel, None
     digest = hashlib.sha256(raw).hexdigest()
     if old and old["sha256"] == digest:
         return rel, {**old, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-    article = article_of(Document.from_bytes(raw, path, rel), rel)
+    article = article_of(Document.from_bytes(raw, Path(path), rel), rel)
     return rel, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest,
                  "article": dict(vars(article)) if article else None}
 
@@ -224,7 +230,7 @@ def _index_entry(item: tuple[Path, str, dict | None, int]) -> tuple[str, dict | 
 def _read_cache(path: Path) -> tuple[dict[str, dict], str | None]:
     """The cached entries and the index digest ({} and None if missing or corrupt)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsonio.loads(path.read_bytes())
         if data.get("version") == CACHE_VERSION and isinstance(data.get("files"), dict):
             files = data["files"]
             if all(isinstance(e, dict) and {"size", "mtime_ns", "sha256", "article"} <= e.keys()
@@ -246,8 +252,8 @@ def write_cache_file(path: Path, data: dict) -> None:
             (folder / ".gitignore").write_text("*\n")
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=folder)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(json.dumps(data, separators=(",", ":")))  # dumps: the C encoder, unlike dump
+            with os.fdopen(fd, "wb") as out:
+                out.write(jsonio.dumps(data))
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, path)

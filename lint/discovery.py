@@ -41,12 +41,11 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def _walk(folder: Path, root: str):
-    """(path, real path) of the files below `folder`, sorted by name in each folder. Hidden and
+    """(path, real path) of the files below the real path of `folder`, sorted by name in each folder. Hidden and
     tool folders are skipped; symbolic links to folders are not followed (no loops), and a link to
     a file only when its target is inside `root` (the config folder) or `folder`."""
-    top = os.fspath(folder)
-    real_top = os.path.realpath(top)
-    stack = [(top, real_top)]
+    real_top = os.path.realpath(folder)
+    stack = [(real_top, real_top)]
     while stack:
         folder_path, real_folder = stack.pop()
         try:
@@ -60,12 +59,12 @@ def _walk(folder: Path, root: str):
                 if entry.is_symlink():
                     real = os.path.realpath(entry.path)
                     if not entry.is_dir() and (_inside(real, root) or _inside(real, real_top)):
-                        yield Path(entry.path), real  # a dangling link is reported as unreadable
+                        yield entry.path, real  # a dangling link is reported as unreadable
                 elif entry.is_dir():
                     if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
                         subfolders.append((entry.path, os.path.join(real_folder, entry.name)))
                 elif entry.is_file():
-                    yield Path(entry.path), os.path.join(real_folder, entry.name)
+                    yield entry.path, os.path.join(real_folder, entry.name)
             except OSError:
                 continue
         stack.extend(reversed(subfolders))
@@ -75,13 +74,13 @@ def _inside(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _git_ignored(files: list[Path]) -> set[Path]:
+def _git_ignored(files: list[str]) -> set[str]:
     """Files git ignores (empty if git is missing or the files are not in a repository)."""
     if not files:
         return set()
-    ignored: set[Path] = set()
+    ignored: set[str] = set()
     try:
-        top = subprocess.run(["git", "-C", str(files[0].parent), "rev-parse", "--show-toplevel"],
+        top = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(files[0])), "rev-parse", "--show-toplevel"],
                              capture_output=True, text=True, timeout=10)
         if top.returncode != 0:
             return ignored
@@ -90,15 +89,19 @@ def _git_ignored(files: list[Path]) -> set[Path]:
                                 capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return ignored
-    return {Path(p) for p in result.stdout.split("\0") if p}
+    return {p for p in result.stdout.split("\0") if p}
 
 
-def walk_files(folder: Path, config: Config) -> list[Path]:
-    """Files below `folder` matching the include globs, not excluded, not ignored by git."""
+def walk_files(folder: Path, config: Config) -> list[str]:
+    """Paths (strings, below `folder`) of the files matching the include globs, not excluded, not
+    ignored by git."""
     root = os.path.realpath(config.root)
+    prefix = len(os.path.join(root, ""))
     walked = []
     for path, real in _walk(folder, root):
-        rel = Path(real[len(root.rstrip(os.sep)) + 1:] if _inside(real, root) else real).as_posix()
+        rel = real[prefix:] if _inside(real, root) else real
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
         if matches(rel, config.include) and not matches(rel, config.exclude):
             walked.append(path)
     ignored = {os.path.abspath(p) for p in _git_ignored(walked)}
@@ -113,7 +116,7 @@ def discover(paths: list[Path], config: Config, cwd: Path, walk=walk_files) -> l
             found.setdefault(display_path(given, cwd), given)
         elif given.is_dir():
             for path in walk(given, config):
-                found.setdefault(display_path(path, cwd), path)
+                found.setdefault(display_path(path, cwd), Path(path))
         elif given.exists() or given.is_symlink():
             raise ConfigError(f"{given}: not a regular file or folder")
         else:

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
+from lint import jsonio
 from lint.corpus import CACHE_DIR, write_cache_file
 from lint.findings import Finding, Fix, Severity
 
@@ -79,7 +80,7 @@ class ResultCache:
         self.entries: dict[str, dict] = {}
         self.changed = False
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = jsonio.loads(self.path.read_bytes())
             if (data.get("version") == CACHE_VERSION and data.get("fingerprint") == fingerprint
                     and isinstance(data.get("files"), dict)):
                 self.entries = data["files"]
