@@ -16,6 +16,7 @@ import tempfile
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -99,26 +100,40 @@ def normalise_title(title: str) -> str:
 
 
 class CorpusIndex:
+    """Articles by path, url, id, file name and title; each lookup table is built on first use."""
+
     def __init__(self, root: Path, articles: list[Article]):
         self.root = root
         self.articles = articles
-        self.by_url: dict[str, list[Article]] = {}
-        self.by_id: dict[str, list[Article]] = {}
-        self.by_file_name: dict[str, list[Article]] = {}
-        self.by_title: dict[str, list[Article]] = {}  # whitespace- and case-normalised titles
         self.by_path = {a.path: a for a in articles}
         self.digest: str | None = None  # hash of every entry: changes when any article's data does
         self._similar: dict[str, list[str]] = {}
         self._folders: dict[str, list[str]] | None = None  # folder of a url -> its urls
-        for a in articles:
-            if a.url:
-                self.by_url.setdefault(normalise_url(a.url), []).append(a)
-            if a.id is not None:
-                self.by_id.setdefault(str(a.id), []).append(a)
-            if a.file_name:
-                self.by_file_name.setdefault(a.file_name, []).append(a)
-            if a.title:
-                self.by_title.setdefault(normalise_title(a.title), []).append(a)
+
+    def _table(self, key) -> dict[str, list[Article]]:
+        table: dict[str, list[Article]] = {}
+        for a in self.articles:
+            k = key(a)
+            if k is not None:
+                table.setdefault(k, []).append(a)
+        return table
+
+    @cached_property
+    def by_url(self) -> dict[str, list[Article]]:
+        return self._table(lambda a: normalise_url(a.url) if a.url else None)
+
+    @cached_property
+    def by_id(self) -> dict[str, list[Article]]:
+        return self._table(lambda a: str(a.id) if a.id is not None else None)
+
+    @cached_property
+    def by_file_name(self) -> dict[str, list[Article]]:
+        return self._table(lambda a: a.file_name or None)
+
+    @cached_property
+    def by_title(self) -> dict[str, list[Article]]:
+        """Whitespace- and case-normalised titles."""
+        return self._table(lambda a: normalise_title(a.title) if a.title else None)
 
     def find_url(self, url: str) -> Article | None:
         found = self.by_url.get(normalise_url(url))

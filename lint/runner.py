@@ -16,6 +16,9 @@ from lint.registry import Rule, RuleError, load_rules
 from lint.suppress import apply, selector_matches
 
 
+CACHE_MIN_FILES = 64  # fewer files (a pre-commit run) are checked faster than the result cache loads
+
+
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
@@ -137,7 +140,7 @@ class Linter:
         stateful = any(type(r).finish is not Rule.finish for r in self.rules)  # gathers across files
         jobs = 1 if stateful else self.jobs
         cache = None
-        if self.use_cache and not self.check_external and not stateful and files:
+        if self.use_cache and not self.check_external and not stateful and len(files) >= CACHE_MIN_FILES:
             from lint.result_cache import ResultCache, fingerprint
 
             digest = ctx.corpus.digest if any(r.uses_corpus for r in self.rules) else None

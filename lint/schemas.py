@@ -163,3 +163,32 @@ def fast_validator(schema: dict, format_checker) -> Callable[[Any], bool] | None
             return False
 
     return is_valid
+
+
+_quick: dict[str, Callable[[Any], bool] | None] = {}
+
+
+def best_error(schema: dict, data: Any):
+    """The most relevant jsonschema error of `data` against `schema` (2020-12), or None when valid.
+    A compiled check runs first, so valid data (the usual case) never loads jsonschema."""
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _quick:
+        _quick[key] = fast_validator(schema, _NoFormats()) if not _uses_formats(schema) else None
+    if _quick[key] is not None and _quick[key](data):
+        return None
+    import jsonschema
+
+    return jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+
+
+class _NoFormats:
+    def conforms(self, value: Any, name: str) -> bool:
+        return True
+
+
+def _uses_formats(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        return "format" in schema or any(_uses_formats(v) for v in schema.values())
+    if isinstance(schema, list):
+        return any(_uses_formats(v) for v in schema)
+    return False

@@ -216,10 +216,10 @@ def _read_cached(path: Path, mtime_ns: int) -> dict[str, Any]:
 
 
 def _validate(raw: Any, where: str) -> None:
-    import jsonschema
+    from lint.schemas import best_error
 
     schema = json.loads((data_dir("rules") / _SCHEMA_FILE).read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(raw))
+    error = best_error(schema, raw)
     if error is not None:
         at = "/".join(str(p) for p in error.absolute_path) or "top level"
         raise RuleError(f"{where}: invalid stigma catalog at {at}: {error.message}")

@@ -1,0 +1,145 @@
+"""The fast paths change nothing a user sees: `--jobs` and the per-file result cache give the same
+findings, in the same order, as a plain run; edits, config changes and retitled targets are seen."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import make_corpus  # noqa: E402
+
+from lint import runner  # noqa: E402
+from lint.result_cache import RESULTS_FILE  # noqa: E402
+
+N = 160  # enough for two workers (lint.parallel.MIN_ITEMS_PER_JOB) and the result cache
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    make_corpus(folder, N, seed=7)
+    return folder
+
+
+@pytest.fixture
+def site(corpus, tmp_path):
+    """A private copy of the generated corpus (tests edit it)."""
+    folder = tmp_path / "site"
+    shutil.copytree(corpus, folder)
+    return folder
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """Count the files the runner reads and parses."""
+    seen: list[str] = []
+    original = runner.Document.load
+
+    def counting(path, display, *args):
+        seen.append(display)
+        return original(path, display, *args)
+
+    monkeypatch.setattr(runner.Document, "load", staticmethod(counting))
+    return seen
+
+
+def check(hrlint, site, *args):
+    result = hrlint("check", "--format", "json", "-j", "1", *args, ".", cwd=site)
+    assert result.exit_code == 1, result.stderr
+    return result.stdout
+
+
+def test_jobs_do_not_change_the_output(hrlint, site):
+    one = hrlint("check", "--format", "json", "--no-cache", "-j", "1", ".", cwd=site)
+    two = hrlint("check", "--format", "json", "--no-cache", "-j", "2", ".", cwd=site)
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    assert len(json.loads(one.stdout)["findings"]) > 20
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_bad_jobs_value_is_a_usage_error(hrlint, value):
+    result = hrlint("check", "--jobs", value, "seeds/")
+    assert result.exit_code == 2
+    assert "--jobs" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unchanged_files_come_from_the_cache(hrlint, site, loads):
+    first = check(hrlint, site)
+    assert len(loads) == N
+    assert (site / ".hrlint_cache" / RESULTS_FILE).is_file()
+    loads.clear()
+    assert check(hrlint, site) == first
+    assert loads == []  # nothing read again (JSON output needs no source lines)
+
+
+def test_text_output_from_the_cache_still_shows_excerpts(hrlint, site):
+    args = ("check", "--format", "text", "-j", "1", ".")
+    first = hrlint(*args, cwd=site).stdout
+    assert hrlint(*args, cwd=site).stdout == first
+    assert "|" in first  # the source excerpt lines
+
+
+def test_an_edited_file_is_checked_again(hrlint, site, loads):
+    check(hrlint, site)
+    article = sorted(site.rglob("*.md"))[3]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("answer: >-\n  ", "answer: >-\n  Every addict deserves care. ", 1),
+                       encoding="utf-8")
+    loads.clear()
+    findings = json.loads(check(hrlint, site))["findings"]
+    assert loads == [article.relative_to(site).as_posix()]
+    assert any(f["rule"] == "stigma/person-label" and f["path"] == loads[0] for f in findings)
+
+
+def test_touched_but_unchanged_file_is_a_hit(hrlint, site, loads):
+    first = check(hrlint, site)
+    article = sorted(site.rglob("*.md"))[5]
+    os.utime(article, ns=(1, 1))
+    loads.clear()
+    assert check(hrlint, site) == first
+    assert loads == []
+
+
+def test_other_rules_selected_means_a_full_check(hrlint, site, loads):
+    check(hrlint, site)
+    loads.clear()
+    check(hrlint, site, "--select", "stigma,links")
+    assert len(loads) == N
+
+
+def test_retitled_target_reaches_the_articles_linking_to_it(hrlint, site):
+    """A cached file's link findings depend on other files: a changed index invalidates them."""
+    before = json.loads(check(hrlint, site))["findings"]
+    data = {p: p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.md"))}
+    target = next(p for p, text in data.items()
+                  if "\ntitle: >-\n" in text and any(f"/{p.stem}\n" in t for q, t in data.items() if q != p))
+    text = data[target]
+    start = text.index("\ntitle: >-\n") + len("\ntitle: >-\n")
+    target.write_text(text[:start] + "  Renamed " + text[start:].lstrip(), encoding="utf-8")
+    after = json.loads(check(hrlint, site))["findings"]
+    new = [f for f in after if f not in before]
+    assert any(f["rule"] == "links/title-mismatch" and f["path"] != target.relative_to(site).as_posix()
+               for f in new)
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b"[]", b'{"version": 1, "fingerprint": "x", "files": 3}',
+                                    b"\x00\xff garbage"])
+def test_corrupt_result_cache_is_rebuilt(hrlint, site, damage):
+    first = check(hrlint, site)
+    cache = site / ".hrlint_cache" / RESULTS_FILE
+    cache.write_bytes(damage)
+    assert check(hrlint, site) == first
+    assert json.loads(cache.read_bytes())["version"] == 1
+
+
+def test_no_cache_writes_nothing(hrlint, site):
+    check(hrlint, site, "--no-cache")
+    assert not (site / ".hrlint_cache").exists()
