@@ -13,6 +13,7 @@ from lint import __version__
 
 FAIL_ON = ("error", "warning", "info")
 FORMAT_NAMES = ("text", "json", "concise", "github", "sarif", "junit", "rdjson")
+UNCHECKED_RULES = {"file/unreadable", "file/encoding", "file/too-large"}  # the file was not checked
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -120,7 +121,10 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
     _emit(FORMATS[fmt](report, **kwargs), output)
     for message in report.internal_errors:
         click.echo(f"hrlint: {message}", err=True)
-    if report.internal_errors:
+    unchecked = len({f.path for f in report.findings if f.rule in UNCHECKED_RULES})
+    if unchecked:
+        click.echo(f"hrlint: {unchecked} file{'s' if unchecked != 1 else ''} could not be checked", err=True)
+    if report.internal_errors or unchecked:
         sys.exit(2)
     threshold = Severity.parse(fail_on) if fail_on else config.fail_on
     failed = any(f.severity >= threshold for f in report.findings)
