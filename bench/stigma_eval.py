@@ -67,12 +67,19 @@ def hrlint_spans(passages: list[dict]) -> dict[str, set[tuple[int, int]]]:
             for p in passages}
 
 
-def alex_spans(passages: list[dict]) -> tuple[dict[str, set[tuple[int, int]]], float] | None:
+def install_alex(folder: Path | str) -> bool:
+    """Install alex 11 with npm into folder (node_modules there); False without npm and node."""
     if shutil.which("npm") is None or shutil.which("node") is None:
-        return None
+        return False
+    subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder), "alex@11"],
+                   check=True, capture_output=True, timeout=600)
+    return True
+
+
+def alex_spans(passages: list[dict]) -> tuple[dict[str, set[tuple[int, int]]], float] | None:
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", tmp, "alex@11"],
-                       check=True, capture_output=True, timeout=600)
+        if not install_alex(tmp):
+            return None
         (Path(tmp) / "run.mjs").write_text(ALEX_SCRIPT, encoding="utf-8")
         stdin = "".join(json.dumps({"id": p["id"], "text": p["text"]}) + "\n" for p in passages)
         start = time.perf_counter()
