@@ -79,10 +79,11 @@ class Context:
     @property
     def corpus(self):
         """The index of every article under the content root (built once, cached on disk)."""
-        from lint.corpus import build_index
+        if "corpus" not in self.shared:  # rules ask for it many times per document
+            from lint.corpus import build_index
 
-        return self.once("corpus", lambda: build_index(self.root, self.config, self.use_cache, self.jobs,
-                                                            self.walk))
+            self.shared["corpus"] = build_index(self.root, self.config, self.use_cache, self.jobs, self.walk)
+        return self.shared["corpus"]
 
     def corpus_path(self, doc: Document) -> str:
         """The document's path as the corpus index names it (relative to the content root)."""

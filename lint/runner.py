@@ -220,8 +220,10 @@ class Linter:
     def check(self, doc: Document, ctx: Context, report: Report | None = None) -> list[Finding]:
         """Findings of one document after per-file ignores and inline suppressions."""
         report = report or Report()
-        rel = ctx.relative(doc)
-        ignored = [s for globs, sel in self.config.per_file_ignores.items() if matches(rel, [globs]) for s in sel]
+        ignored = []
+        if self.config.per_file_ignores:
+            rel = ctx.relative(doc)
+            ignored = [s for globs, sel in self.config.per_file_ignores.items() if matches(rel, [globs]) for s in sel]
         findings: list[Finding] = []
         for rule in self.rules:
             if ignored and any(selector_matches(s, rule.id) for s in ignored):

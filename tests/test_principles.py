@@ -121,6 +121,13 @@ def test_principles_attributed_to_another_body(list_findings):
     "The National Harm Reduction Coalition publishes principles of harm reduction.",
     "Harm Reduction Coalition staff trained volunteers in naloxone use.",  # old name, no principles
     "Syringe services programs reduce HIV transmission among people who inject drugs.",
+    # verbatim quotations after an attribution clause
+    "As the National Harm Reduction Coalition puts it, harm reduction accepts, for better or worse, that licit "
+    "and illicit drug use is part of our world and chooses to work to minimize its harmful effects rather than "
+    "simply ignore or condemn them.",
+    "The coalition's principles state that harm reduction accepts, for better or worse, that licit and illicit "
+    "drug use is part of our world and chooses to work to minimize its harmful effects rather than simply "
+    "ignore or condemn them.",
 ])
 def test_no_finding(hrlint, write, text):
     root = write({"a.md": text + "\n"})
@@ -176,3 +183,17 @@ def test_unrelated_passage_has_no_principle_finding(text):
     config = Config(rules={"principles/paraphrase": {"require-verbatim": True}})
     linter = Linter(config, select=["principles"])
     assert linter.check(Document.from_text(text, "a.txt"), linter.context()) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("As the National Harm Reduction Coalition puts it, harm reduction does not attempt to minimize or ignore "
+     "the real and tragic harm and danger associated with licit and illicit drug use.",
+     [("principles/legacy-wording", 1, 141)]),
+    ("As the National Harm Reduction Coalition puts it, harm reduction accepts, for better or worse, that illicit "
+     "drug use is part of our world and chooses to work to minimize its harmful effects rather than ignore them.",
+     [("principles/misquote", 1, 101)]),
+])
+def test_quotation_after_an_attribution_clause(hrlint, write, text, expected):
+    root = write({"a.md": text + "\n"})
+    result = hrlint("check", "--format", "json", "--select", "principles", "--fail-on", "info", "a.md", cwd=root)
+    assert result.triples() == expected

@@ -161,6 +161,21 @@ def _quote_part(st: Statement) -> tuple[int, str]:
     return 0, st.text
 
 
+# An attribution before the quotation: "As the coalition puts it, ", "The principles state that ".
+_ATTRIBUTION = re.compile(r"[^,;:]{0,100}?(?:,\s+|\b(?:says?|states?|stated|said|writes|notes|explains|puts it)"
+                          r"\s+(?:that\s+)?)", re.I)
+
+
+def _quote_parts(st: Statement) -> list[tuple[int, str]]:
+    """Where the quotation may start: after a label, or after an attribution clause."""
+    offset, quote = _quote_part(st)
+    parts = [(offset, quote)]
+    m = _ATTRIBUTION.match(quote)
+    if m and m.end() < len(quote):
+        parts.append((offset + m.end(), quote[m.end():]))
+    return parts
+
+
 def classify(st: Statement, principles: Principles) -> Match | None:
     """The principle a statement quotes or paraphrases, and how (None if none). Each distinct
     statement text is classified once per run: a corpus repeats the same quotations."""
@@ -180,18 +195,18 @@ def _classify(st: Statement, principles: Principles) -> Match | None:
                 if " ".join(words(m.group(0))) in principles.key_owner}
     if not key_hits:
         return None
-    offset, quote = _quote_part(st)
-    tokens = [(m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(quote)]
-    cand = words(quote)
-    joined = " ".join(cand)
-    best, best_score = None, 0.0
-    for p in principles.items:
-        score = max(fuzz.ratio(joined, " ".join(p.canonical_words)),
-                    fuzz.ratio(joined, " ".join(p.legacy_words)) if p.legacy_words else 0)
-        if score > best_score:
-            best, best_score = p, score
+    best, best_score, best_offset = None, 0.0, 0
+    for offset, quote in _quote_parts(st):
+        joined = " ".join(words(quote))
+        for p in principles.items:
+            score = max(fuzz.ratio(joined, " ".join(p.canonical_words)),
+                        fuzz.ratio(joined, " ".join(p.legacy_words)) if p.legacy_words else 0)
+            if score > best_score:
+                best, best_score, best_offset = p, score, offset
     if best is not None and best_score >= QUOTE_SCORE:
-        return _diff(st, best, cand, tokens)
+        quote = st.text[best_offset:]
+        tokens = [(m.start() + best_offset, m.end() + best_offset) for m in _TOKEN.finditer(quote)]
+        return _diff(st, best, words(quote), tokens)
     scored = [(fuzz.token_set_ratio(" ".join(words(st.text)), " ".join(p.canonical_words)), p.number)
               for p in principles.items if p.number in key_hits]
     score, number = max(scored)
