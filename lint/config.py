@@ -57,6 +57,162 @@ def _str_list(value: Any, key: str, where: str) -> list[str]:
     return value
 
 
+def _glob_list(value: Any, key: str, where: str) -> list[str]:
+    from lint.globs import GlobError, check_glob
+
+    globs = _str_list(value, key, where)
+    for glob in globs:
+        try:
+            check_glob(glob)
+        except GlobError as exc:
+            raise ConfigError(f"{where}: `{key}`: {exc}") from None
+    return globs
+
+
+_UNBOUNDED = 10  # a repeat allowing more than this many matches counts as unbounded
+
+
+def _class_source(item) -> str:
+    """Source text of one item of a parsed character class."""
+    import re._parser as sre_parse
+
+    op, av = item
+    if op == sre_parse.LITERAL:
+        return re.escape(chr(av))
+    if op == sre_parse.RANGE:
+        return re.escape(chr(av[0])) + "-" + re.escape(chr(av[1]))
+    if op == sre_parse.NEGATE:
+        return "^"
+    if op == sre_parse.CATEGORY:
+        return {sre_parse.CATEGORY_DIGIT: r"\d", sre_parse.CATEGORY_NOT_DIGIT: r"\D",
+                sre_parse.CATEGORY_SPACE: r"\s", sre_parse.CATEGORY_NOT_SPACE: r"\S",
+                sre_parse.CATEGORY_WORD: r"\w", sre_parse.CATEGORY_NOT_WORD: r"\W"}[av]
+    raise ValueError(op)
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why a user regular expression is refused, or None if it may be used.
+
+    Python's `re` backtracks, so a quantified group that itself contains an unbounded quantifier
+    (`(a+)+`, `(a|a)*`, `(.*,)*x`) can take exponential time on a short non-matching text. Such
+    nested repeats are refused: the pattern runs on text that comes from the articles.
+    """
+    try:
+        import re._parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:
+        return f"invalid regular expression: {exc}"
+    except (RecursionError, OverflowError, ValueError) as exc:  # absurd nesting or repeat counts
+        return f"invalid regular expression: {type(exc).__name__}"
+    repeats = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT}
+    possessive = getattr(sre_parse, "POSSESSIVE_REPEAT", None)
+
+    def items(value):
+        if isinstance(value, sre_parse.SubPattern):
+            return list(value)
+        return []
+
+    def children(op, av):
+        if op in repeats or op == possessive:
+            return [av[2]]
+        if op == sre_parse.SUBPATTERN:
+            return [av[-1]]
+        if op == sre_parse.BRANCH:
+            return list(av[1])
+        if op in (sre_parse.ASSERT, sre_parse.ASSERT_NOT):
+            return [av[1]]
+        if op == getattr(sre_parse, "ATOMIC_GROUP", None):
+            return []  # no backtracking into an atomic group
+        if op == sre_parse.GROUPREF_EXISTS:
+            return [a for a in av[1:] if a is not None]
+        return []
+
+    def has_unbounded(sub) -> bool:
+        for op, av in items(sub):
+            if op in repeats and av[1] > _UNBOUNDED:
+                return True
+            if any(has_unbounded(child) for child in children(op, av)):
+                return True
+        return False
+
+    sample = [chr(c) for c in range(128)] + ["\u00e9", "\u00a0", "\u2028", "\u4e00"]
+
+    def char_set(op, av) -> set[str] | None:
+        """The sample characters one single-character item matches (None: not such an item)."""
+        if op == sre_parse.LITERAL:
+            return {chr(av)}
+        if op == sre_parse.NOT_LITERAL:
+            return {c for c in sample if c != chr(av)}
+        if op == sre_parse.ANY:
+            return set(sample)
+        if op == sre_parse.IN:
+            try:
+                cls = re.compile("[" + "".join(_class_source(item) for item in av) + "]")
+            except (re.error, ValueError):
+                return None
+            return {c for c in sample if cls.fullmatch(c)}
+        return None
+
+    def repeated_chars(sub) -> set[str] | None:
+        """Characters any unbounded repeat inside `sub` may consume (None: unknown)."""
+        found: set[str] = set()
+        for op, av in items(sub):
+            if op in repeats and av[1] > _UNBOUNDED:
+                inner = list(av[2])
+                if len(inner) != 1 or char_set(*inner[0]) is None:
+                    return None
+                found |= char_set(*inner[0])
+            else:
+                for child in children(op, av):
+                    more = repeated_chars(child)
+                    if more is None:
+                        return None
+                    found |= more
+        return found
+
+    def separated(body) -> bool:
+        """`(-[a-z0-9]+)*`: each repetition starts with a character no inner repeat can consume,
+        so there is only one way to split a text into repetitions."""
+        seq = items(body)
+        while len(seq) == 1 and seq[0][0] == sre_parse.SUBPATTERN:
+            seq = items(seq[0][1][-1])
+        if not seq:
+            return False
+        first = char_set(*seq[0])
+        inner = repeated_chars(body)
+        return first is not None and inner is not None and not (first & inner)
+
+    def nested(sub) -> bool:
+        for op, av in items(sub):
+            if op in repeats and av[1] > 1 and has_unbounded(av[2]) and not separated(av[2]):
+                return True
+            if op in repeats and av[1] > _UNBOUNDED and _ambiguous_branch(av[2]):
+                return True
+            if any(nested(child) for child in children(op, av)):
+                return True
+        return False
+
+    def _ambiguous_branch(sub) -> bool:
+        """A repeated alternation (`(a|ab)*`, `(a|a)*`): refused, since its branches may overlap."""
+        for op, av in items(sub):
+            if op == sre_parse.BRANCH and len(av[1]) > 1:
+                return True
+            if op == sre_parse.SUBPATTERN and _ambiguous_branch(av[-1]):
+                return True
+        return False
+
+    try:
+        if nested(parsed):
+            return ("a repeated group contains another unbounded repeat or alternation, which can "
+                    "take exponential time (catastrophic backtracking); rewrite it without nesting")
+    except RecursionError:
+        return "the regular expression is nested too deeply"
+    return None
+
+
 def _unknown(key: str, known: list[str], where: str, what: str = "key") -> ConfigError:
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(sorted(known))})"
@@ -84,8 +240,8 @@ def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
         return value
 
     setters = {
-        "include": lambda v: setattr(cfg, "include", _str_list(v, "include", where)),
-        "exclude": lambda v: setattr(cfg, "exclude", _str_list(v, "exclude", where)),
+        "include": lambda v: setattr(cfg, "include", _glob_list(v, "include", where)),
+        "exclude": lambda v: setattr(cfg, "exclude", _glob_list(v, "exclude", where)),
         "fail-on": lambda v: setattr(cfg, "fail_on", severity(v, "fail-on")),
         "default-schema": lambda v: setattr(cfg, "default_schema", _string(v, "default-schema", where)),
         "schema-dirs": lambda v: setattr(cfg, "schema_dirs",
@@ -93,7 +249,7 @@ def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
         "prose-fields": lambda v: setattr(cfg, "prose_fields", _str_list(v, "prose-fields", where)),
         "literal-newlines": lambda v: setattr(cfg, "literal_newlines", boolean(v, "literal-newlines")),
         "require-front-matter": lambda v: setattr(cfg, "require_front_matter",
-                                                  _str_list(v, "require-front-matter", where)),
+                                                  _glob_list(v, "require-front-matter", where)),
         "content-root": lambda v: setattr(cfg, "content_root", root / _string(v, "content-root", where)),
         "per-file-ignores": lambda v: setattr(cfg, "per_file_ignores", _per_file_ignores(v, where)),
         "rules": lambda v: setattr(cfg, "rules", _rules(v, where)),
@@ -123,7 +279,11 @@ def _positive_int(value: Any, key: str, where: str) -> int:
 def _per_file_ignores(value: Any, where: str) -> dict[str, list[str]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: `per-file-ignores` must map globs to lists of rule ids")
-    return {str(k): _str_list(v, f"per-file-ignores.{k}", where) for k, v in value.items()}
+    out = {}
+    for k, v in value.items():
+        _glob_list(str(k), f"per-file-ignores.{k}", where)
+        out[str(k)] = _str_list(v, f"per-file-ignores.{k}", where)
+    return out
 
 
 def _rules(value: Any, where: str) -> dict[str, dict[str, Any]]:
@@ -204,6 +364,10 @@ def _links(value: Any, root: Path, where: str) -> dict[str, Any]:
                     except re.error as exc:
                         raise ConfigError(f"{where}: `links.{key}`: invalid regular expression "
                                           f"{pattern!r}: {exc}") from None
+                    problem = regex_problem(pattern)
+                    if problem:
+                        raise ConfigError(f"{where}: `links.{key}`: regular expression {pattern!r} refused: "
+                                          f"{problem}")
         out[key] = item
     return out
 

@@ -242,6 +242,9 @@ def _index_entry(item: tuple[str, str, dict | None, int]) -> tuple[str, dict | N
                  "article": dict(vars(article)) if article else None}
 
 
+_ARTICLE_FIELDS = frozenset(Article.__dataclass_fields__)
+
+
 def _read_cache(path: Path) -> tuple[dict[str, dict], str | None]:
     """The cached entries and the index digest ({} and None if missing or corrupt)."""
     try:
@@ -249,7 +252,10 @@ def _read_cache(path: Path) -> tuple[dict[str, dict], str | None]:
         if data.get("version") == CACHE_VERSION and isinstance(data.get("files"), dict):
             files = data["files"]
             if all(isinstance(e, dict) and {"size", "mtime_ns", "sha256", "article"} <= e.keys()
-                   and (e["article"] is None or isinstance(e["article"], dict)) for e in files.values()):
+                   and (e["article"] is None or (isinstance(e["article"], dict)
+                                                 and isinstance(e["article"].get("path"), str)
+                                                 and e["article"].keys() <= _ARTICLE_FIELDS))
+                   for e in files.values()):
                 return files, data.get("digest") if isinstance(data.get("digest"), str) else None
     except (OSError, ValueError, AttributeError):
         pass

@@ -35,6 +35,7 @@ GET_FALLBACK_STATUSES = frozenset({405, 501})
 RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER = 10.0
 MAX_BODY_BYTES = 64 * 1024
+MAX_URL_LENGTH = 4096  # longer URLs are not requested (and allow/deny patterns never see them)
 # Characters left alone when turning an IRI into an ASCII URL (`%` keeps existing escapes).
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
@@ -138,6 +139,11 @@ def _compile(patterns: Sequence[str], kind: str) -> tuple[re.Pattern[str], ...]:
             compiled.append(re.compile(pattern))
         except re.error as exc:
             raise ValueError(f"invalid {kind} pattern {pattern!r}: {exc}") from None
+        from lint.config import regex_problem
+
+        problem = regex_problem(pattern)
+        if problem:
+            raise ValueError(f"{kind} pattern {pattern!r} refused: {problem}")
     return tuple(compiled)
 
 
@@ -317,6 +323,8 @@ class ExternalChecker:
         scheme = _scheme(url.strip())
         if scheme not in WEB_SCHEMES:
             return f"skipped: scheme {scheme or 'relative'}"
+        if len(url) > MAX_URL_LENGTH:
+            return f"skipped: URL longer than {MAX_URL_LENGTH} characters"
         if any(p.search(url) for p in self.deny):
             return "skipped: denied by config"
         if self.allow and not any(p.search(url) for p in self.allow):

@@ -158,6 +158,13 @@ def _error_location(exc: Exception, fm: FrontMatter, source: str) -> tuple[int, 
         context = f" ({exc.context})" if exc.context else ""
         offset = mark.index if mark is not None else 0
         return base + min(offset, len(source)), f"invalid YAML front matter: {exc.problem or 'invalid YAML'}{context}"
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not accept (not a MarkedYAMLError)
+        what = (f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+                if isinstance(exc.character, int) else str(exc.reason))
+        offset = max(exc.position, 0)
+        if exc.encoding != "unicode":  # libyaml (the C loader) counts UTF-8 bytes, not characters
+            offset = len(source.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        return base + min(offset, len(source)), f"invalid YAML front matter: {what}"
     if isinstance(exc, json.JSONDecodeError):
         return base + exc.pos, f"invalid JSON front matter: {exc.msg}"
     msg = str(exc)

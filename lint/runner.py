@@ -248,6 +248,8 @@ class Linter:
         """Run a rule; a crash becomes an internal error for that file, not a dead run."""
         try:
             return call()
+        except ConfigError:
+            raise  # invalid configuration found late (a schema loaded on first use): one line, exit 2
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the other files
             detail = traceback.format_exc() if self.debug else f"{type(exc).__name__}: {exc}"
             report.internal_errors.append(f"internal error in rule {rule.id} on {where}: {detail}")
