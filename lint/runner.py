@@ -16,6 +16,7 @@ from lint.registry import Rule, RuleError, load_rules
 from lint.suppress import apply, selector_matches
 
 
+MAX_FINDINGS_PER_FILE = 1000  # more are summed up in one file/too-many-findings note
 CACHE_MIN_FILES = 64  # fewer files (a pre-commit run) are checked faster than the result cache loads
 
 
@@ -232,6 +233,8 @@ class Linter:
         if not doc.readable:
             return findings
         findings, unused = apply(doc, findings)
+        if len(findings) > MAX_FINDINGS_PER_FILE:
+            findings = self._clip(doc, findings)
         if "suppression/unused" in self.enabled_ids:
             unused_rule = next(r for r in self.rules if r.id == "suppression/unused")
             for s in unused:
@@ -243,6 +246,17 @@ class Linter:
                                                    f"suppression of {what} matches no finding; remove it",
                                                    field=s.field))
         return findings
+
+    def _clip(self, doc: Document, findings: list[Finding]) -> list[Finding]:
+        """The first MAX_FINDINGS_PER_FILE findings in file order, then one note for the rest."""
+        findings = sorted(findings, key=Finding.sort_key)
+        kept, rest = findings[:MAX_FINDINGS_PER_FILE], findings[MAX_FINDINGS_PER_FILE:]
+        note = next((r for r in self.rules if r.id == "file/too-many-findings"), None)
+        if note is not None:
+            kept.append(note.report(doc, rest[0].start, rest[0].end,
+                                    f"at least {len(rest):,} more findings in this file are not reported "
+                                    f"(at most {MAX_FINDINGS_PER_FILE:,} per file); fix the ones above first"))
+        return kept
 
     def _guard(self, rule: Rule, call, where: str, report: Report) -> list[Finding]:
         """Run a rule; a crash becomes an internal error for that file, not a dead run."""

@@ -716,3 +716,17 @@ def test_external_checks_are_bounded_per_request_and_per_run():
         ExternalChecker(timeout=0)
     with pytest.raises(ValueError):
         ExternalChecker(run_timeout=-1)
+
+
+def test_findings_per_file_are_capped_with_a_note(hrlint, write):
+    root = write({"a.md": "---\ntitle: x\n---\n" + "The addict met a junkie. " * 3000 + "\n"})
+    result = hrlint("check", "--format", "json", "--no-cache", "a.md", cwd=root)
+    findings = result.findings
+    assert result.exit_code == 1
+    assert len(findings) == 1001
+    note = findings[-1]
+    assert (note["rule"], note["severity"], note["line"]) == ("file/too-many-findings", "info", 4)
+    assert note["message"] == ("at least 1,010 more findings in this file are not reported (at most 1,000 per file); "
+                               "fix the ones above first")  # 2,000 stigma matches at most, plus 10 others
+    stigma = [(f["line"], f["column"]) for f in findings if f["rule"].startswith("stigma/")]
+    assert stigma[:2] == [(4, 5), (4, 18)]

@@ -109,4 +109,16 @@ Reported on the baseline file (info); `--prune-baseline` removes such entries.
 """
 
 
-RULES = [Unreadable, Encoding, TooLarge, Syntax, DuplicateKey, YamlTag, UnusedSuppression, StaleBaseline]
+class TooManyFindings(Rule):
+    id = "file/too-many-findings"
+    summary = "A file has more findings than are reported for one file (1,000); the rest are not shown."
+    default_severity = Severity.INFO
+    explanation = """
+Why: a file with thousands of findings (a pasted data dump, a generated page) would flood the
+report and take minutes and gigabytes to list. The first 1,000 findings, in file order, are
+reported, then this note at the first finding left out. Fix those, or exclude the file.
+"""
+
+
+RULES = [Unreadable, Encoding, TooLarge, Syntax, DuplicateKey, YamlTag, UnusedSuppression, StaleBaseline,
+         TooManyFindings]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
 
 CONTEXT_CHARS = 300  # how far around a match quote detection looks
+MAX_MATCHES = 2000  # per document: more than a report shows for one file (runner.MAX_FINDINGS_PER_FILE)
 _WORD = re.compile(r"[\w'’-]+")
 _QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
 _MENTION = re.compile(r"(?:\bthe\s+(?:word|term|label)s?|\b(?:words?|terms?|labels?)\s+(?:such\s+as|like)"
@@ -252,9 +254,10 @@ def build_catalog(settings: dict[str, Any]) -> Catalog:
 def find(doc, ctx) -> list[tuple]:
     """Every stigma match of a document, shared by the stigma rules: (region, a, b, entry, severity, note)."""
     catalog = ctx.once("stigma", lambda: build_catalog(ctx.config.stigma))
-    return [(region, a, b, entry, severity, note)
-            for region in ctx.regions(doc)
-            for a, b, entry, severity, note in catalog.matches(region.text)]
+    found = ((region, a, b, entry, severity, note)
+             for region in ctx.regions(doc)
+             for a, b, entry, severity, note in catalog.matches(region.text))
+    return list(islice(found, MAX_MATCHES))  # bounded work on a pathological file
 
 
 class StigmaRule(Rule):
