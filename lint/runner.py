@@ -122,7 +122,8 @@ class Linter:
     def _run_in_process(self, files, ctx: Context, report: Report, observe) -> None:
         """One file after another, keeping each document (fixes and audits need it)."""
         self.prepare(ctx)
-        for done, (path, display) in enumerate(files, 1):
+        for done, (name, display) in enumerate(files, 1):
+            path = Path(name)
             doc = Document.load(path, display, self.config.max_file_size)
             report.files.append(display)
             found = self.check(doc, ctx, report)
@@ -169,10 +170,10 @@ class Linter:
         if cache is not None:
             cache.save()
 
-    def _check_file(self, ctx: Context, path: Path, display: str):
+    def _check_file(self, ctx: Context, path: str, display: str):
         """(findings, line index if any finding, internal errors, signature) of one file."""
         report = Report()
-        doc = Document.load(path, display, self.config.max_file_size)
+        doc = Document.load(Path(path), display, self.config.max_file_size)
         found = self.check(doc, ctx, report)
         return found, (doc.lines if found else None), report.internal_errors, doc.signature if doc.readable else None
 
@@ -252,10 +253,10 @@ class Linter:
         findings = sorted(findings, key=Finding.sort_key)
         kept, rest = findings[:MAX_FINDINGS_PER_FILE], findings[MAX_FINDINGS_PER_FILE:]
         note = next((r for r in self.rules if r.id == "file/too-many-findings"), None)
-        if note is not None:
-            kept.append(note.report(doc, rest[0].start, rest[0].end,
-                                    f"at least {len(rest):,} more findings in this file are not reported "
-                                    f"(at most {MAX_FINDINGS_PER_FILE:,} per file); fix the ones above first"))
+        note = note or self.available["file/too-many-findings"]()  # shown even when not selected
+        kept.append(note.report(doc, rest[0].start, rest[0].end,
+                                f"at least {len(rest):,} more findings in this file are not reported "
+                                f"(at most {MAX_FINDINGS_PER_FILE:,} per file); fix the ones above first"))
         return kept
 
     def _guard(self, rule: Rule, call, where: str, report: Report) -> list[Finding]:
@@ -274,7 +275,7 @@ class _Sources(dict):
     """Display path -> LineIndex of files with findings; a file whose findings came from the
     result cache is read again only if an output format asks for its lines."""
 
-    def __init__(self, paths: dict[str, Path], max_bytes: int):
+    def __init__(self, paths: dict[str, str], max_bytes: int):
         super().__init__()
         self.paths = paths  # files with cached findings
         self.max_bytes = max_bytes
@@ -282,7 +283,7 @@ class _Sources(dict):
     def __missing__(self, display: str):
         if display not in self.paths:
             raise KeyError(display)
-        self[display] = Document.load(self.paths[display], display, self.max_bytes).lines
+        self[display] = Document.load(Path(self.paths[display]), display, self.max_bytes).lines
         return self[display]
 
     def get(self, display: str, default=None):

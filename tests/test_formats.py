@@ -249,3 +249,12 @@ def test_junit_counts_on_the_seeds(hrlint):
     cases = suite.findall("testcase")
     assert len(cases) == int(suite.get("tests")) == 5
     assert int(suite.get("failures")) == sum(1 for c in cases if c.find("failure") is not None) == 4
+
+
+@pytest.mark.parametrize("message", ["plain", "é ’ “quoted” \u2028 \x00 \x1f \x7f \\ \" /", "😀 \ud7ff", ""])
+def test_json_text_is_what_the_standard_library_writes(message):
+    from lint.output.json_format import render_json
+
+    report = report_of(finding(message=message, suggestions=[], fix=None))
+    data = json.loads(render_json(report))
+    assert render_json(report) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from lint.findings import Finding, Severity
+from lint.jsonio import dumps_pretty
 
 JSON_VERSION = 1
 
@@ -34,6 +34,6 @@ def summary(report) -> dict:
 
 
 def render_json(report, **_) -> str:
-    return json.dumps({"version": JSON_VERSION,
-                       "findings": [finding_dict(f) for f in report.findings],
-                       "summary": summary(report)}, indent=2, ensure_ascii=False) + "\n"
+    return dumps_pretty({"version": JSON_VERSION,
+                         "findings": [finding_dict(f) for f in report.findings],
+                         "summary": summary(report)}) + "\n"
