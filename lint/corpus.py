@@ -33,7 +33,7 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     path: str  # POSIX, relative to the content root
     id: Any = None
@@ -239,10 +239,11 @@ def _index_entry(item: tuple[str, str, dict | None, int]) -> tuple[str, dict | N
         return rel, {**old, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     article = article_of(Document.from_bytes(raw, Path(path), rel), rel)
     return rel, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest,
-                 "article": dict(vars(article)) if article else None}
+                 "article": {f: getattr(article, f) for f in _ARTICLE_FIELDS_ORDER} if article else None}
 
 
-_ARTICLE_FIELDS = frozenset(Article.__dataclass_fields__)
+_ARTICLE_FIELDS_ORDER = tuple(Article.__dataclass_fields__)
+_ARTICLE_FIELDS = frozenset(_ARTICLE_FIELDS_ORDER)
 
 
 def _read_cache(path: Path) -> tuple[dict[str, dict], str | None]:

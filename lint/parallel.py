@@ -7,6 +7,7 @@ available (Windows, or a platform that forbids it) the work runs in this process
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -39,6 +40,10 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(x) for x in items]
     _task = fn
+    # Objects alive now (rules, catalogs, the corpus index) live for the whole run: moved out of
+    # the cyclic collector's reach, workers neither scan them nor copy the pages that hold them.
+    gc.collect()
+    gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_call, items, chunksize=max(1, len(items) // (jobs * 8))))
