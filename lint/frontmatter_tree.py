@@ -139,12 +139,20 @@ def parse(text: str, fm: FrontMatter, problems: list[Problem]) -> None:
             _locate_toml(source, fm)
     except (yaml.YAMLError, json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         fm.data = None
+        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own bound (PyYAML >= 6.0.4)
+            problems.append(_too_deep(fm))
+            return
         start, message = _error_location(exc, fm, source)
         problems.append(Problem("schema/syntax", start, start + 1, message))
     except RecursionError:
         fm.data = None
-        problems.append(Problem("schema/syntax", fm.start, fm.content_start,
-                                "front matter is nested too deeply to read"))
+        problems.append(_too_deep(fm))
+
+
+def _too_deep(fm: FrontMatter) -> Problem:
+    """Nesting deeper than the parser (or Python's stack) allows: one finding on the opening fence,
+    whichever limit was hit first."""
+    return Problem("schema/syntax", fm.start, fm.content_start, "front matter is nested too deeply to read")
 
 
 def _error_location(exc: Exception, fm: FrontMatter, source: str) -> tuple[int, str]:
