@@ -20,16 +20,18 @@ def relative_to(path: Path, base: Path) -> str:
 
 @lru_cache(maxsize=65536)
 def _relative(path: str, base: str) -> str:
-    real, real_base = Path(os.path.realpath(path)), _realpath(base)
-    try:
-        return real.relative_to(real_base).as_posix()
-    except ValueError:
-        return real.as_posix()
+    folder, name = os.path.split(path)
+    real = os.path.realpath(path) if os.path.islink(path) else os.path.join(_realpath(folder), name)
+    real_base = _realpath(base)
+    if real.startswith(os.path.join(real_base, "")):
+        real = real[len(os.path.join(real_base, "")):]
+    return real if os.sep == "/" else real.replace(os.sep, "/")
 
 
-@lru_cache(maxsize=256)
-def _realpath(path: str) -> Path:
-    return Path(os.path.realpath(path))
+@lru_cache(maxsize=4096)
+def _realpath(path: str) -> str:
+    """Real path of a folder (memoised: a run resolves the same few folders for every file)."""
+    return os.path.realpath(path)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -111,12 +113,14 @@ def walk_files(folder: Path, config: Config) -> list[str]:
 def discover(paths: list[Path], config: Config, cwd: Path, walk=walk_files) -> list[tuple[str, str]]:
     """(path, display path) of every file to check, sorted and without duplicates."""
     found: dict[str, str] = {}
+    base = os.path.join(os.path.abspath(cwd), "")
     for given in paths:
         if given.is_file():
             found.setdefault(display_path(given, cwd), os.fspath(given))
         elif given.is_dir():
-            for path in walk(given, config):
-                found.setdefault(display_path(path, cwd), path)
+            for path in walk(given, config):  # absolute and normalised: no abspath per file
+                display = path[len(base):] if path.startswith(base) else path
+                found.setdefault(display if os.sep == "/" else display.replace(os.sep, "/"), path)
         elif given.exists() or given.is_symlink():
             raise ConfigError(f"{given}: not a regular file or folder")
         else:

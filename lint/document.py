@@ -27,13 +27,21 @@ class Region:
     as a `mapper` that computes them on first use: most regions never need a position.
     """
 
-    __slots__ = ("field", "text", "_starts", "_ends", "_mapper")
+    __slots__ = ("field", "text", "_starts", "_ends", "_mapper", "_lower")
 
     def __init__(self, field: str | None, text: str, starts: Sequence[int] | None = None,
                  ends: Sequence[int] | None = None, mapper: Callable[[], tuple] | None = None):
         self.field = field  # dotted front-matter path, None for the body
         self.text = text
         self._starts, self._ends, self._mapper = starts, ends, mapper
+        self._lower: str | None = None
+
+    @property
+    def lower(self) -> str:
+        """The text lower-cased (computed once; every prose rule searches it)."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
 
     def _spans(self) -> tuple[Sequence[int], Sequence[int]]:
         if self._starts is None:
@@ -75,7 +83,9 @@ class Document:
     # --- loading --------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> "Document":
+    def load(cls, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES, parse: bool = True) -> "Document":
+        """Read and decode a file, then parse its front matter (unless `parse` is false: an output
+        format that shows source lines needs only the text)."""
         doc = cls(path, display)
         try:
             st = path.stat()
@@ -93,6 +103,9 @@ class Document:
                             "(`max-file-size` in the config); it was not checked")
             return doc
         doc.signature = (st.st_size, st.st_mtime_ns, hashlib.sha256(raw).hexdigest())
+        if not parse:
+            doc._decode(raw)
+            return doc
         return cls.from_bytes(raw, path, display, doc)
 
     @classmethod

@@ -11,6 +11,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -73,6 +74,7 @@ class FrontMatter:
     comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, text after '#')
 
 
+@lru_cache(maxsize=8192)  # the same few paths recur in every document
 def field_name(path: tuple) -> str | None:
     """Dotted name of a front-matter path: ('related_article2', 'url') -> 'related_article2.url'."""
     if not path:

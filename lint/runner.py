@@ -283,7 +283,7 @@ class _Sources(dict):
     def __missing__(self, display: str):
         if display not in self.paths:
             raise KeyError(display)
-        self[display] = Document.load(Path(self.paths[display]), display, self.max_bytes).lines
+        self[display] = Document.load(Path(self.paths[display]), display, self.max_bytes, parse=False).lines
         return self[display]
 
     def get(self, display: str, default=None):

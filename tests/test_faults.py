@@ -2,7 +2,7 @@
 
 `--fix` writes each file atomically (temporary file in the same folder, fsync, rename), so a
 process killed at any moment leaves every file either original or fully fixed. The corpus index
-cache (`.hrlint_cache/index-v1.json`) is replaced atomically too, so concurrent runs cannot tear
+cache (`.hrlint_cache/index-v2.json`) is replaced atomically too, so concurrent runs cannot tear
 it, and a corrupt cache is detected and rebuilt.
 """
 
@@ -92,7 +92,7 @@ def test_sigkill_during_fix_leaves_each_file_original_or_fixed(tmp_path, fixed_t
         # The next --fix completes the job.
         run(["check", "--fix", "."], root)
         assert snapshot(root) == fixed
-        index = root / ".hrlint_cache" / "index-v1.json"
+        index = root / ".hrlint_cache" / "index-v2.json"
         if index.exists():
             json.loads(index.read_text(encoding="utf-8"))
     assert len(outcomes) == 10
@@ -132,28 +132,28 @@ def test_two_processes_share_the_tree_and_cache(tmp_path):
         for (stdout, stderr), proc in zip(outs, procs):
             assert "Traceback" not in stderr and proc.returncode in (0, 1), stderr
             assert findings_of(stdout) == expected
-        cache = json.loads((root / ".hrlint_cache" / "index-v1.json").read_text(encoding="utf-8"))
-        assert cache["version"] == 1 and len(cache["files"]) == 45
+        cache = json.loads((root / ".hrlint_cache" / "index-v2.json").read_text(encoding="utf-8"))
+        assert cache["version"] == 2 and len(cache["files"]) == 45
         assert not [p for p in (root / ".hrlint_cache").iterdir() if p.name.startswith(".index-")]
 
 
 def _corruptions(root: Path) -> dict[str, bytes]:
     stat = (root / "more" / "copy00.md").stat()
-    same = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": "0" * 64}
+    same = [stat.st_size, stat.st_mtime_ns, "0" * 64]
     return {
         "empty": b"",
-        "truncated": b'{"version": 1, "files": {"more/copy00.md": {"size": 12',
+        "truncated": b'{"version": 2, "files": {"more/copy00.md": [12',
         "garbage": os.urandom(512),
         "not-utf8": b"\xff\xfe\x00garbage",
         "list": b"[1, 2, 3]",
         "wrong-version": b'{"version": 99, "files": {}}',
-        "files-is-a-list": b'{"version": 1, "files": []}',
-        "entry-is-a-number": b'{"version": 1, "files": {"more/copy00.md": 5}}',
-        "entry-missing-keys": b'{"version": 1, "files": {"more/copy00.md": {}}}',
-        "article-wrong-shape": json.dumps({"version": 1, "files": {
-            "more/copy00.md": {**same, "article": {"bogus": 1}}}}).encode(),
-        "article-is-text": json.dumps({"version": 1, "files": {
-            "more/copy00.md": {**same, "article": "x"}}}).encode(),
+        "files-is-a-list": b'{"version": 2, "files": []}',
+        "entry-is-a-number": b'{"version": 2, "files": {"more/copy00.md": 5}}',
+        "entry-missing-keys": b'{"version": 2, "files": {"more/copy00.md": []}}',
+        "article-wrong-shape": json.dumps({"version": 2, "files": {
+            "more/copy00.md": [*same, [1, "bogus"]]}}).encode(),
+        "article-is-text": json.dumps({"version": 2, "files": {
+            "more/copy00.md": [*same, "x"]}}).encode(),
         "nul-bytes": b"\x00" * 100,
     }
 
@@ -172,15 +172,15 @@ def corpus(tmp_path_factory):
 @pytest.mark.parametrize("kind", CORRUPTIONS)
 def test_corrupt_cache_is_detected_and_rebuilt(corpus, kind):
     root, expected = corpus
-    cache = root / ".hrlint_cache" / "index-v1.json"
+    cache = root / ".hrlint_cache" / "index-v2.json"
     cache.parent.mkdir(exist_ok=True)
     cache.write_bytes(_corruptions(root)[kind])
     result = run(["check", "--format", "json", "."], root)
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     assert findings_of(result.stdout) == expected
     rebuilt = json.loads(cache.read_text(encoding="utf-8"))
-    assert rebuilt["version"] == 1 and len(rebuilt["files"]) == 45
-    assert all(isinstance(e, dict) and {"size", "mtime_ns", "sha256", "article"} <= set(e)
+    assert rebuilt["version"] == 2 and len(rebuilt["files"]) == 45
+    assert all(isinstance(e, list) and len(e) == 4 and (e[3] is None or isinstance(e[3], list))
                for e in rebuilt["files"].values())
 
 

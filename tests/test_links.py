@@ -159,14 +159,14 @@ def test_cache_is_written_reused_and_rebuilt(hrlint, tree):
     cache = root / ".hrlint_cache"
     assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
     assert (cache / ".gitignore").read_text() == "*\n"
-    index = json.loads((cache / "index-v1.json").read_text())
+    index = json.loads((cache / "index-v2.json").read_text())
     assert sorted(index["files"]) == ["content/a.md", "content/naloxone.md", "content/stigma.md"]
     # a retitled target is seen through the cache (size and mtime change)
     (root / "content/naloxone.md").write_text(article(10, "What is Narcan?", body="# Overview\n", url=NALOXONE[3]))
     assert [t[1] for t in findings(hrlint, root)[0]] == ["links/title-mismatch"]
-    (cache / "index-v1.json").write_text("{not json")  # corrupt: rebuilt
+    (cache / "index-v2.json").write_text("{not json")  # corrupt: rebuilt
     assert [t[1] for t in findings(hrlint, root)[0]] == ["links/title-mismatch"]
-    assert json.loads((cache / "index-v1.json").read_text())["version"] == 1
+    assert json.loads((cache / "index-v2.json").read_text())["version"] == 2
 
 
 def test_no_cache_writes_nothing(hrlint, tree):

@@ -72,12 +72,12 @@ class LinkRule(Rule):
     def prepare(self, ctx):
         self.known(ctx)
 
-    def targets(self, doc, ctx):
-        """(number, key, block, target article or None) of each related block with a url."""
-        for number, key, block in related_blocks(doc.data):
-            url = block.get("url")
-            if isinstance(url, str):
-                yield number, key, block, ctx.corpus.find_url(url)
+    def targets(self, doc, ctx) -> list:
+        """(number, key, block, target article or None) of each related block with a url (looked
+        up once per document: five rules read them)."""
+        return ctx.memo(doc, "link-targets", lambda: [
+            (number, key, block, ctx.corpus.find_url(block["url"]))
+            for number, key, block in related_blocks(doc.data) if isinstance(block.get("url"), str)])
 
 
 class Unresolved(LinkRule):

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz
 
-from lint.checks.stigma import keep_case, trie_regex
+from lint.checks.stigma import WholeWords, keep_case
 from lint.data import SAFE_LOADER, data_dir
 from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
@@ -72,7 +72,7 @@ class Principles:
                                  for c in (p.get("legacy") or {}).get("changes", [])])
                       for p in raw["principles"]]
         phrases = [" ".join(words(k)) for p in self.items for k in p.key_phrases]
-        self.keys = re.compile(r"(?<![\w-])" + trie_regex(phrases).replace(r"\s+", r"[\s\W]+") + r"(?![\w-])", re.I)
+        self.keys = WholeWords(phrases, separator=r"[\s\W]+")
         self.key_owner = {" ".join(words(k)): p for p in self.items for k in p.key_phrases}
         org = self.organisation
         self.old_name = re.compile(r"(?<!National )\b" + re.escape(org["former"]) + r"\b(?:\s*\(\s*"
@@ -283,7 +283,7 @@ def find_lists(sts: list[Statement], matches: dict[int, Match], principles: Prin
 
 
 def analyse(region, principles: Principles) -> tuple[list[Statement], list[Match], list[PrincipleList]]:
-    has_keys = principles.keys.search(region.text) is not None
+    has_keys = next(principles.keys.finditer(region.text, region.lower), None) is not None
     if not has_keys and "rinciple" not in region.text:
         return [], [], []  # the fast path: nothing here quotes, lists or attributes principles
     sts = statements(region.text)

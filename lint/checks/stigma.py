@@ -52,18 +52,20 @@ def trie_regex(phrases: list[str]) -> str:
     return build(trie)
 
 
-class _WholeWords:
+class WholeWords:
     """Lower-case phrases found as whole words, case-insensitively. The text is lower-cased and
     searched with a case-sensitive pattern (about 3x faster than `re.I`); the rare text whose
     length changes when lower-cased is searched with the `re.I` pattern instead."""
 
-    def __init__(self, phrases: list[str]):
-        self.source = r"(?<![\w-])" + trie_regex(phrases) + r"(?![\w-])"
+    def __init__(self, phrases: list[str], separator: str = r"\s+"):
+        """`separator`: what a space in a phrase matches."""
+        self.source = r"(?<![\w-])" + trie_regex(phrases).replace(r"\s+", separator) + r"(?![\w-])"
         self.lower = re.compile(self.source)
         self._ignore_case: re.Pattern | None = None
 
-    def finditer(self, text: str):
-        low = text.lower()
+    def finditer(self, text: str, low: str | None = None):
+        """Matches in `text`; `low` is `text.lower()` when the caller has it already."""
+        low = text.lower() if low is None else low
         if len(low) == len(text):
             return self.lower.finditer(low)
         if self._ignore_case is None:
@@ -71,8 +73,8 @@ class _WholeWords:
         return self._ignore_case.finditer(text)
 
 
-def _whole_words(phrases: list[str]) -> _WholeWords | None:
-    return _WholeWords(phrases) if phrases else None
+def _whole_words(phrases: list[str]) -> WholeWords | None:
+    return WholeWords(phrases) if phrases else None
 
 
 def _norm(text: str) -> str:
@@ -151,15 +153,16 @@ class Catalog:
         self.pattern = _whole_words(list(self.by_term))
         self.exceptions = _whole_words([_norm(x["phrase"]) for x in raw.get("exceptions", [])])
 
-    def matches(self, text: str):
-        """(start, end, entry, severity, note) of every finding-worthy term in `text`."""
+    def matches(self, text: str, low: str | None = None):
+        """(start, end, entry, severity, note) of every finding-worthy term in `text` (`low`: the
+        text lower-cased, if already known)."""
         if self.pattern is None:
             return
         excluded = None  # exception phrases are looked for only once a term is found
-        for m in self.pattern.finditer(text):
+        for m in self.pattern.finditer(text, low):
             a, b = m.span()
             if excluded is None:
-                excluded = [x.span() for x in self.exceptions.finditer(text)] if self.exceptions else []
+                excluded = [x.span() for x in self.exceptions.finditer(text, low)] if self.exceptions else []
             if any(s <= a and b <= e for s, e in excluded):
                 continue
             entry = self.by_term[_norm(m.group(0))]
@@ -256,7 +259,7 @@ def find(doc, ctx) -> list[tuple]:
     catalog = ctx.once("stigma", lambda: build_catalog(ctx.config.stigma))
     found = ((region, a, b, entry, severity, note)
              for region in ctx.regions(doc)
-             for a, b, entry, severity, note in catalog.matches(region.text))
+             for a, b, entry, severity, note in catalog.matches(region.text, region.lower))
     return list(islice(found, MAX_MATCHES))  # bounded work on a pathological file
 
 
