@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lint.config import Config, ConfigError
-from lint.globs import matches
+from lint.globs import matcher
 
 SKIP_DIRS = {"node_modules", "__pycache__"}
 
@@ -100,11 +100,12 @@ def walk_files(folder: Path, config: Config) -> list[str]:
     root = os.path.realpath(config.root)
     prefix = len(os.path.join(root, ""))
     walked = []
+    included, excluded = matcher(tuple(config.include)), matcher(tuple(config.exclude))
     for path, real in _walk(folder, root):
         rel = real[prefix:] if _inside(real, root) else real
         if os.sep != "/":
             rel = rel.replace(os.sep, "/")
-        if matches(rel, config.include) and not matches(rel, config.exclude):
+        if included(rel) and not excluded(rel):
             walked.append(path)
     ignored = {os.path.abspath(p) for p in _git_ignored(walked)}
     return [p for p in walked if os.path.abspath(p) not in ignored] if ignored else walked

@@ -129,3 +129,19 @@ def matches(path: str, patterns: list[str]) -> bool:
         return any(glob_match(p, path) for p in patterns)
     except GlobError:
         return False  # reported when the configuration is read
+
+
+@lru_cache(maxsize=64)
+def matcher(patterns: tuple[str, ...]):
+    """`lambda path: matches(path, patterns)`, as one regular expression when every glob has one
+    (a walk tests every file of the tree against the include and exclude globs)."""
+    try:
+        regexes = [_regex(p) for p in patterns]
+    except GlobError:
+        regexes = [None]
+    if not patterns:
+        return lambda path: False
+    if None in regexes:
+        return lambda path: matches(path, list(patterns))
+    combined = re.compile("|".join(f"(?:{r.pattern})" for r in regexes), re.S)
+    return lambda path: combined.fullmatch(path) is not None

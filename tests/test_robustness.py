@@ -593,6 +593,20 @@ def test_catastrophic_glob_is_matched_in_linear_time(hrlint, write):
     assert result.exit_code == 0 and result.stdout == "No problems found in 1 file.\n"
 
 
+GLOB_SETS = [("*.md", "*.markdown", "*.mdx", "*.txt"), ("drafts/**", "*.tmp"), ("**/private/*.md",),
+             ("[!_]*.md", "x?.md"), ("*a*a*b",), ()]
+GLOB_PATHS = ["a.md", "dir/a.md", "x.md/inner.txt", "a.mdx", "a.md.bak", "drafts/a.md", "sub/drafts/a.md",
+              "b.tmp", "deep/private/c.md", "private/c.md", "_x.md", "xy.md", "aab", "a/aab", ""]
+
+
+@pytest.mark.parametrize("globs", GLOB_SETS)
+def test_combined_glob_matcher_agrees_with_each_glob(globs):
+    """A walk tests every file with one combined pattern; it must say what the globs say."""
+    from lint.globs import matcher, matches
+
+    assert [matcher(globs)(p) for p in GLOB_PATHS] == [matches(p, list(globs)) for p in GLOB_PATHS]
+
+
 def test_catastrophic_schema_pattern_is_refused(hrlint, write):
     root = write({"hrlint.yaml": "default-schema: evil\nschema-dirs: [schemas]\n",
                   "schemas/evil.schema.json": json.dumps({"properties": {"title": {"pattern": "^(a+)+$"}}}),
