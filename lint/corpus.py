@@ -138,6 +138,11 @@ class CorpusIndex:
         """Whitespace- and case-normalised titles."""
         return self._table(lambda a: normalise_title(a.title) if a.title else None)
 
+    def build_tables(self) -> None:
+        """Build the lookup tables every document of a check needs now, before workers fork
+        (each would otherwise build, and hold, its own)."""
+        self.by_url, self.by_id, self.by_file_name  # noqa: B018 - cached properties, built on access
+
     def find_url(self, url: str) -> Article | None:
         found = self.by_url.get(normalise_url(url))
         return found[0] if found else None

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,21 +33,26 @@ def _call(item):
     return _task(item)
 
 
-def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
-    """`[fn(x) for x in items]`, computed on up to `jobs` processes. `fn` must not raise."""
+def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    """`fn(x) for x in items`, computed on up to `jobs` processes and yielded in order as they
+    arrive (the caller never holds every result at once). `fn` must not raise."""
     global _task
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(x) for x in items]
+        yield from map(fn, items)
+        return
     _task = fn
     # Objects alive now (rules, catalogs, the corpus index) live for the whole run: moved out of
     # the cyclic collector's reach, workers neither scan them nor copy the pages that hold them.
     gc.collect()
     gc.freeze()
+    done = 0
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call, items, chunksize=max(1, len(items) // (jobs * 8))))
+            for result in pool.map(_call, items, chunksize=max(1, min(256, len(items) // (jobs * 8)))):
+                done += 1
+                yield result
     except BrokenProcessPool:  # a worker died (out of memory, killed): finish here instead
-        return [fn(x) for x in items]
+        yield from map(fn, items[done:])
     finally:
         _task = None

@@ -153,29 +153,31 @@ class Linter:
         todo = [item for i, item in enumerate(files) if cached.get(i) is None]
         if todo:
             self.prepare(ctx)  # before the workers fork, so they share the loaded data
-        checked = iter(ordered_map(lambda item: self._check_file(ctx, *item), todo, jobs))
-        report.sources = _Sources({display: path for i, (path, display) in enumerate(files) if cached.get(i)},
-                                  self.config.max_file_size)
+            if any(r.uses_corpus for r in self.rules):
+                ctx.corpus.build_tables()
+        checked = ordered_map(lambda item: self._check_file(ctx, *item), todo, jobs)
+        report.sources = _Sources({}, self.config.max_file_size)
         for i, (path, display) in enumerate(files):
             report.files.append(display)
             findings = cached.get(i)
             if findings is None:
-                findings, lines, errors, signature = next(checked)
+                findings, errors, signature = next(checked)
                 report.internal_errors += errors
-                if lines is not None:
-                    report.sources[display] = lines
                 if cache is not None and signature is not None and not errors:
                     cache.put(path, *signature, findings)
+            if findings:
+                report.sources.paths[display] = path
             report.findings.extend(findings)
         if cache is not None:
             cache.save()
 
     def _check_file(self, ctx: Context, path: str, display: str):
-        """(findings, line index if any finding, internal errors, signature) of one file."""
+        """(findings, internal errors, signature) of one file. The text stays in the worker: an
+        output format that shows source lines reads the few files with findings again."""
         report = Report()
         doc = Document.load(Path(path), display, self.config.max_file_size)
         found = self.check(doc, ctx, report)
-        return found, (doc.lines if found else None), report.internal_errors, doc.signature if doc.readable else None
+        return found, report.internal_errors, doc.signature if doc.readable else None
 
     def _fix(self, doc: Document, ctx: Context, report: Report, path: Path, display: str):
         """Apply the document's fixes; write them (--fix) or record a diff (--diff)."""
@@ -272,12 +274,12 @@ class Linter:
 
 
 class _Sources(dict):
-    """Display path -> LineIndex of files with findings; a file whose findings came from the
-    result cache is read again only if an output format asks for its lines."""
+    """Display path -> LineIndex of files with findings, read (not parsed) only if an output
+    format asks for its lines."""
 
     def __init__(self, paths: dict[str, str], max_bytes: int):
         super().__init__()
-        self.paths = paths  # files with cached findings
+        self.paths = paths  # display path -> path of each file with findings
         self.max_bytes = max_bytes
 
     def __missing__(self, display: str):
