@@ -8,15 +8,16 @@ hrlint processes may share the cache; a corrupt cache is rebuilt.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
+import sqlite3
 import subprocess
 import tempfile
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -27,11 +28,8 @@ from lint.discovery import walk_files
 from lint.document import Document
 
 CACHE_DIR = ".hrlint_cache"
-INDEX_FILE = "index-v2.json"
-CACHE_VERSION = 2
-# An index cache entry is a list (several times quicker to load than an object per file):
-# [size, mtime_ns, sha256, article fields in Article's order, or null when the file has no front matter].
-SIZE, MTIME, SHA256, ARTICLE = range(4)
+INDEX_FILE = "index-v3.sqlite"
+CACHE_VERSION = 3
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 
@@ -102,46 +100,55 @@ def normalise_title(title: str) -> str:
     return normalise_text(title).lower()
 
 
+class _Lookup:
+    """`index.by_url.get(key, default)` and friends: the articles whose `column` is `key`, in path
+    order, looked up in the index database (memoised per process)."""
+
+    def __init__(self, index: "CorpusIndex", column: str, one: bool = False):
+        self.index, self.one = index, one
+        self.sql = f"SELECT article FROM files WHERE {column} = ? AND article IS NOT NULL ORDER BY path"
+        self.memo: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self.memo:
+            if len(self.memo) >= 65536:
+                self.memo.clear()  # bounded on huge corpora
+            rows = self.index.query(self.sql, (key,))
+            articles = [Article(*jsonio.loads(blob)) for blob, in rows]
+            self.memo[key] = (articles[0] if articles else None) if self.one else articles
+        found = self.memo[key]
+        return default if found is None or found == [] else found
+
+
 class CorpusIndex:
-    """Articles by path, url, id, file name and title; each lookup table is built on first use."""
+    """Articles by path, url, id, file name and title, in an SQLite database (the cache file, or a
+    temporary one with --no-cache). Lookups read only the rows they need, so a large corpus costs
+    neither the time to load every entry nor the memory of holding them in each worker process."""
 
-    def __init__(self, root: Path, articles: list[Article]):
+    def __init__(self, root: Path, database: Path, digest: str):
         self.root = root
-        self.articles = articles
-        self.by_path = {a.path: a for a in articles}
-        self.digest: str | None = None  # hash of every entry: changes when any article's data does
+        self.database = database
+        self.digest = digest  # hash of every entry: changes when any article's data does
+        self._connection: sqlite3.Connection | None = None
+        self._pid = -1  # connections are per process: a forked worker opens its own
+        self.by_path = _Lookup(self, "path", one=True)
+        self.by_url = _Lookup(self, "url_key")
+        self.by_id = _Lookup(self, "id_key")
+        self.by_file_name = _Lookup(self, "file_name")
+        self.by_title = _Lookup(self, "title_key")  # whitespace- and case-normalised titles
         self._similar: dict[str, list[str]] = {}
-        self._folders: dict[str, list[str]] | None = None  # folder of a url -> its urls
 
-    def _table(self, key) -> dict[str, list[Article]]:
-        table: dict[str, list[Article]] = {}
-        for a in self.articles:
-            k = key(a)
-            if k is not None:
-                table.setdefault(k, []).append(a)
-        return table
+    def query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        if self._pid != os.getpid():
+            self._connection = _connect(self.database, read_only=True)
+            self._pid = os.getpid()
+        return self._connection.execute(sql, args).fetchall()
 
-    @cached_property
-    def by_url(self) -> dict[str, list[Article]]:
-        return self._table(lambda a: normalise_url(a.url) if a.url else None)
-
-    @cached_property
-    def by_id(self) -> dict[str, list[Article]]:
-        return self._table(lambda a: str(a.id) if a.id is not None else None)
-
-    @cached_property
-    def by_file_name(self) -> dict[str, list[Article]]:
-        return self._table(lambda a: a.file_name or None)
-
-    @cached_property
-    def by_title(self) -> dict[str, list[Article]]:
-        """Whitespace- and case-normalised titles."""
-        return self._table(lambda a: normalise_title(a.title) if a.title else None)
-
-    def build_tables(self) -> None:
-        """Build the lookup tables every document of a check needs now, before workers fork
-        (each would otherwise build, and hold, its own)."""
-        self.by_url, self.by_id, self.by_file_name  # noqa: B018 - cached properties, built on access
+    @property
+    def articles(self) -> list[Article]:
+        """Every article, in path order (for the few uses that need them all)."""
+        return [Article(*jsonio.loads(blob))
+                for blob, in self.query("SELECT article FROM files WHERE article IS NOT NULL ORDER BY path")]
 
     def find_url(self, url: str) -> Article | None:
         found = self.by_url.get(normalise_url(url))
@@ -155,23 +162,27 @@ class CorpusIndex:
 
             # Urls in the same folder (a typo in the last part is the usual mistake, and a big site
             # has thousands of urls); the whole site when no url is in that folder.
-            if self._folders is None:
-                self._folders = {}
-                for known in self.by_url:
-                    self._folders.setdefault(known.rsplit("/", 1)[0], []).append(known)
-            candidates = self._folders.get(key.rsplit("/", 1)[0]) or list(self.by_url)
+            grouped = "FROM files WHERE url_key IS NOT NULL{} GROUP BY url_key ORDER BY MIN(path)"
+            candidates = [u for u, in self.query("SELECT url_key " + grouped.format(" AND folder = ?"),
+                                                 (key.rsplit("/", 1)[0],))]
+            candidates = candidates or [u for u, in self.query("SELECT url_key " + grouped.format(""))]
             found = process.extract(key, candidates, scorer=fuzz.ratio, limit=limit, score_cutoff=80)
             self._similar[key] = [choice for choice, _, _ in found]
         return self._similar[key]
 
     def inbound(self) -> dict[str, int]:
         """How many articles link to each article (by path), for orphans and degrees."""
-        counts = {a.path: 0 for a in self.articles}
-        for a in self.articles:
+        articles = self.articles
+        by_url: dict[str, str] = {}
+        for a in articles:
+            if a.url:
+                by_url.setdefault(normalise_url(a.url), a.path)
+        counts = {a.path: 0 for a in articles}
+        for a in articles:
             for url in set(a.links):
-                target = self.find_url(url)
-                if target is not None and target.path != a.path:
-                    counts[target.path] += 1
+                target = by_url.get(normalise_url(url))
+                if target is not None and target != a.path:
+                    counts[target] += 1
         return counts
 
 
@@ -197,92 +208,161 @@ def content_root(config: Config, paths: list[Path], cwd: Path) -> Path:
 
 # --- building with the cache ------------------------------------------------------------------
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,  -- POSIX, relative to the content root
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL,
+    article TEXT,  -- JSON list of the Article fields, NULL for a file without front matter
+    article_hash TEXT, id_key TEXT, url_key TEXT, folder TEXT, file_name TEXT, title_key TEXT);
+CREATE INDEX IF NOT EXISTS files_url ON files (url_key);
+CREATE INDEX IF NOT EXISTS files_id ON files (id_key);
+CREATE INDEX IF NOT EXISTS files_file_name ON files (file_name);
+CREATE INDEX IF NOT EXISTS files_title ON files (title_key);
+CREATE INDEX IF NOT EXISTS files_folder ON files (folder);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+_KEEP = "keep"  # a touched file whose bytes did not change: only its size and mtime are updated
+
+
+def _connect(database: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode that waits up to a minute for another hrlint's write."""
+    uri = f"{database.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
+    return sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
+
+
+def _open(database: Path) -> sqlite3.Connection:
+    """The index database, with its tables made anew when it is empty or of another version."""
+    db = _connect(database)
+    if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_VERSION:
+        db.execute("BEGIN IMMEDIATE")
+        if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_VERSION:  # not made meanwhile
+            for statement in ["DROP TABLE IF EXISTS files", "DROP TABLE IF EXISTS meta",
+                              *filter(str.strip, _SCHEMA.split(";")), f"PRAGMA user_version = {CACHE_VERSION}"]:
+                db.execute(statement)
+        db.execute("COMMIT")
+    return db
+
+
+def _temporary_database() -> Path:
+    """An empty database file for a run without cache, removed when the run ends."""
+    fd, name = tempfile.mkstemp(prefix="hrlint-index-", suffix=".sqlite")
+    os.close(fd)
+    atexit.register(lambda: Path(name).unlink(missing_ok=True))
+    return Path(name)
+
+
 def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk=walk_files) -> CorpusIndex:
-    """The index of every article under `root`: cached entries for unchanged files, the others
+    """The index of every article under `root`: entries of unchanged files are kept, the others
     read on up to `jobs` processes."""
+    database = root / CACHE_DIR / INDEX_FILE
+    if use_cache:
+        _write_cache_folder(database.parent)
+        for attempt in (1, 2):
+            try:
+                return _update(root, config, database, jobs, walk)
+            except sqlite3.DatabaseError:  # not a database, truncated, corrupt: built again
+                if attempt == 2:
+                    break
+                try:
+                    database.unlink(missing_ok=True)
+                except OSError:
+                    break
+            except OSError:  # the cache folder cannot be written
+                break
+    return _update(root, config, _temporary_database(), jobs, walk)
+
+
+def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> CorpusIndex:
     from lint.parallel import ordered_map
 
-    cache_path = root / CACHE_DIR / INDEX_FILE
-    cached, digest = _read_cache(cache_path) if use_cache else ({}, None)
-    entries: dict[str, list] = {}
-    stale = []
-    prefix = len(os.path.join(str(root), ""))
-    for path in walk(root, config):  # path strings below root
-        rel = path[prefix:].replace(os.sep, "/")
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue
-        old = cached.get(rel)
-        if old and old[SIZE] == stat.st_size and old[MTIME] == stat.st_mtime_ns:
-            entries[rel] = old
-        else:
-            stale.append((path, rel, old, config.max_file_size))
-    for rel, entry in ordered_map(_index_entry, stale, jobs):
-        if entry is not None:
-            entries[rel] = entry
-    if stale or set(entries) != set(cached) or digest is None:
-        digest = hashlib.sha256(jsonio.dumps([(rel, entries[rel][ARTICLE]) for rel in sorted(entries)])).hexdigest()
-        if use_cache:
-            write_cache_file(cache_path, {"version": CACHE_VERSION, "digest": digest, "files": entries})
-    articles = [Article(*e[ARTICLE]) for _, e in sorted(entries.items()) if e[ARTICLE]]
-    index = CorpusIndex(root, articles)
-    index.digest = digest
-    return index
+    db = _open(database)
+    try:
+        known = {path: (size, mtime, sha) for path, size, mtime, sha
+                 in db.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
+        digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
+        stale, seen = [], set()
+        prefix = len(os.path.join(str(root), ""))
+        for path in walk(root, config):  # path strings below root
+            rel = path[prefix:].replace(os.sep, "/")
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            seen.add(rel)
+            old = known.get(rel)
+            if not old or old[0] != stat.st_size or old[1] != stat.st_mtime_ns:
+                stale.append((path, rel, old[2] if old else None, config.max_file_size))
+        gone = [(rel,) for rel in known.keys() - seen]
+        if stale or gone or digest is None:
+            rows = list(ordered_map(_index_entry, stale, jobs))
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("DELETE FROM files WHERE path = ?", gone + [(row[0],) for row in rows if row[1] is None])
+            db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                           [(row[1], row[2], row[0]) for row in rows if row[4] == _KEEP])
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [_row(*row) for row in rows if row[1] is not None and row[4] != _KEEP])
+            hashes = hashlib.sha256()
+            for rel, article_hash in db.execute("SELECT path, article_hash FROM files ORDER BY path"):
+                hashes.update(f"{rel}\0{article_hash}\n".encode("utf-8", "surrogatepass"))
+            digest = (hashes.hexdigest(),)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", digest)
+            db.execute("COMMIT")
+    finally:
+        db.close()
+    return CorpusIndex(root, database, digest[0])
 
 
-def _index_entry(item: tuple[str, str, list | None, int]) -> tuple[str, list | None]:
-    """The cache entry of one new or changed file (None if it cannot be read or is too large)."""
-    path, rel, old, max_bytes = item
+def _row(rel: str, size: int, mtime: int, sha: str, article: list | None) -> tuple:
+    """The database row of one file."""
+    if article is None:
+        return (rel, size, mtime, sha, None, None, None, None, None, None, None)
+    a = Article(*article)
+    blob = jsonio.dumps(article).decode("utf-8")
+    url_key = normalise_url(a.url) if a.url else None
+    return (rel, size, mtime, sha, blob, hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest(),
+            str(a.id) if a.id is not None else None, url_key, url_key.rsplit("/", 1)[0] if url_key else None,
+            a.file_name or None, normalise_title(a.title) if a.title else None)
+
+
+def _index_entry(item: tuple[str, str, str | None, int]) -> tuple:
+    """(path, size, mtime_ns, sha256, article fields or None or _KEEP) of a new or changed file;
+    size None when the file cannot be read or is too large (it leaves the index)."""
+    path, rel, old_sha, max_bytes = item
     try:
         stat = os.stat(path)
         if stat.st_size > max_bytes:
-            return rel, None
+            return rel, None, None, None, None
         with open(path, "rb") as file:
             raw = file.read()
     except OSError:
-        return rel, None
+        return rel, None, None, None, None
     digest = hashlib.sha256(raw).hexdigest()
-    if old and old[SHA256] == digest:
-        return rel, [stat.st_size, stat.st_mtime_ns, digest, old[ARTICLE]]
+    if digest == old_sha:
+        return rel, stat.st_size, stat.st_mtime_ns, digest, _KEEP
     article = article_of(Document.from_bytes(raw, Path(path), rel), rel)
-    return rel, [stat.st_size, stat.st_mtime_ns, digest,
-                 [getattr(article, f) for f in _ARTICLE_FIELDS] if article else None]
+    return rel, stat.st_size, stat.st_mtime_ns, digest, [getattr(article, f) for f in _ARTICLE_FIELDS] if article else None
 
 
 _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 
 
-def _valid_entry(e) -> bool:
-    return (type(e) is list and len(e) == 4 and type(e[SIZE]) is int and type(e[MTIME]) is int
-            and type(e[SHA256]) is str and (e[ARTICLE] is None or (
-                type(e[ARTICLE]) is list and len(e[ARTICLE]) == len(_ARTICLE_FIELDS)
-                and type(e[ARTICLE][0]) is str)))
-
-
-def _read_cache(path: Path) -> tuple[dict[str, list], str | None]:
-    """The cached entries and the index digest ({} and None if missing or corrupt)."""
+def _write_cache_folder(folder: Path) -> None:
+    """The cache folder, tagged (CACHEDIR.TAG) and ignored by git; nothing if it cannot be made."""
     try:
-        data = jsonio.loads(path.read_bytes())
-        if data.get("version") == CACHE_VERSION and isinstance(data.get("files"), dict):
-            files = data["files"]
-            if all(map(_valid_entry, files.values())):
-                return files, data.get("digest") if isinstance(data.get("digest"), str) else None
-    except (OSError, ValueError, AttributeError):
-        pass
-    return {}, None  # missing or corrupt: rebuilt from the files
-
-
-def write_cache_file(path: Path, data: dict) -> None:
-    """Atomically replace a cache file; a cache that cannot be written is simply not kept."""
-    try:
-        folder = path.parent
         folder.mkdir(exist_ok=True)
         if not (folder / "CACHEDIR.TAG").exists():
             (folder / "CACHEDIR.TAG").write_text(
                 "Signature: 8a477f597d28d172789f06886806bc55\n# hrlint cache; see https://bford.info/cachedir/\n")
             (folder / ".gitignore").write_text("*\n")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=folder)
+    except OSError:
+        pass
+
+
+def write_cache_file(path: Path, data: dict) -> None:
+    """Atomically replace a cache file; a cache that cannot be written is simply not kept."""
+    try:
+        _write_cache_folder(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(jsonio.dumps(data))

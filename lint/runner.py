@@ -153,8 +153,6 @@ class Linter:
         todo = [item for i, item in enumerate(files) if cached.get(i) is None]
         if todo:
             self.prepare(ctx)  # before the workers fork, so they share the loaded data
-            if any(r.uses_corpus for r in self.rules):
-                ctx.corpus.build_tables()
         checked = ordered_map(lambda item: self._check_file(ctx, *item), todo, jobs)
         report.sources = _Sources({}, self.config.max_file_size)
         for i, (path, display) in enumerate(files):

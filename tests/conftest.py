@@ -62,3 +62,20 @@ def write(tmp_path):
         return tmp_path
 
     return _write
+
+
+def index_rows(root: Path) -> dict:
+    """The corpus index cache at a content root: path -> article fields (None without front
+    matter); asserts the database is intact and of the current version."""
+    import sqlite3
+
+    from lint.corpus import CACHE_DIR, CACHE_VERSION, INDEX_FILE
+
+    db = sqlite3.connect(root / CACHE_DIR / INDEX_FILE)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("PRAGMA user_version").fetchone() == (CACHE_VERSION,)
+        return {path: None if article is None else json.loads(article)
+                for path, article in db.execute("SELECT path, article FROM files")}
+    finally:
+        db.close()

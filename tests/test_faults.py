@@ -2,8 +2,8 @@
 
 `--fix` writes each file atomically (temporary file in the same folder, fsync, rename), so a
 process killed at any moment leaves every file either original or fully fixed. The corpus index
-cache (`.hrlint_cache/index-v2.json`) is replaced atomically too, so concurrent runs cannot tear
-it, and a corrupt cache is detected and rebuilt.
+cache (`.hrlint_cache/index-v3.sqlite`) is updated in SQLite transactions, so concurrent or killed
+runs cannot tear it, and a corrupt cache is detected and rebuilt.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, index_rows
 
 FIXABLE = next(SEEDS.glob("002_*")).read_bytes()  # 9 safe fixes (principles, stigma)
 GOOD = next(SEEDS.glob("000_*")).read_bytes()
@@ -92,9 +92,8 @@ def test_sigkill_during_fix_leaves_each_file_original_or_fixed(tmp_path, fixed_t
         # The next --fix completes the job.
         run(["check", "--fix", "."], root)
         assert snapshot(root) == fixed
-        index = root / ".hrlint_cache" / "index-v2.json"
-        if index.exists():
-            json.loads(index.read_text(encoding="utf-8"))
+        if (root / ".hrlint_cache" / "index-v3.sqlite").exists():
+            assert len(index_rows(root)) == COPIES
     assert len(outcomes) == 10
 
 
@@ -132,34 +131,40 @@ def test_two_processes_share_the_tree_and_cache(tmp_path):
         for (stdout, stderr), proc in zip(outs, procs):
             assert "Traceback" not in stderr and proc.returncode in (0, 1), stderr
             assert findings_of(stdout) == expected
-        cache = json.loads((root / ".hrlint_cache" / "index-v2.json").read_text(encoding="utf-8"))
-        assert cache["version"] == 2 and len(cache["files"]) == 45
-        assert not [p for p in (root / ".hrlint_cache").iterdir() if p.name.startswith(".index-")]
+        assert len(index_rows(root)) == 45
+        assert not [p for p in (root / ".hrlint_cache").iterdir() if p.name.endswith("-journal")]
 
 
 def _corruptions(root: Path) -> dict[str, bytes]:
-    stat = (root / "more" / "copy00.md").stat()
-    same = [stat.st_size, stat.st_mtime_ns, "0" * 64]
+    import sqlite3
+
+    other = root.parent / "other.sqlite"  # a valid SQLite database that is not an index of this version
+    other.unlink(missing_ok=True)
+    db = sqlite3.connect(other)
+    db.executescript("CREATE TABLE files (x); INSERT INTO files VALUES (1); PRAGMA user_version = 99;")
+    db.commit()
+    db.close()
+    valid = other.read_bytes()
+    index = root / ".hrlint_cache" / "index-v3.sqlite"
+    index.unlink(missing_ok=True)
+    run(["check", "--format", "json", "."], root)
+    current = index.read_bytes()
     return {
+        "truncated-index": current[:len(current) // 2],
+        "index-pages-overwritten": current[:4096] + os.urandom(len(current) - 4096),
         "empty": b"",
-        "truncated": b'{"version": 2, "files": {"more/copy00.md": [12',
+        "truncated": valid[:len(valid) // 2],
         "garbage": os.urandom(512),
         "not-utf8": b"\xff\xfe\x00garbage",
-        "list": b"[1, 2, 3]",
-        "wrong-version": b'{"version": 99, "files": {}}',
-        "files-is-a-list": b'{"version": 2, "files": []}',
-        "entry-is-a-number": b'{"version": 2, "files": {"more/copy00.md": 5}}',
-        "entry-missing-keys": b'{"version": 2, "files": {"more/copy00.md": []}}',
-        "article-wrong-shape": json.dumps({"version": 2, "files": {
-            "more/copy00.md": [*same, [1, "bogus"]]}}).encode(),
-        "article-is-text": json.dumps({"version": 2, "files": {
-            "more/copy00.md": [*same, "x"]}}).encode(),
+        "old-json-index": b'{"version": 2, "files": {"more/copy00.md": [12, 0, "0", null]}}',
+        "other-version": valid,
+        "sqlite-header-then-garbage": valid[:100] + os.urandom(4000),
         "nul-bytes": b"\x00" * 100,
     }
 
 
-CORRUPTIONS = ["empty", "truncated", "garbage", "not-utf8", "list", "wrong-version", "files-is-a-list",
-               "entry-is-a-number", "entry-missing-keys", "article-wrong-shape", "article-is-text", "nul-bytes"]
+CORRUPTIONS = ["truncated-index", "index-pages-overwritten", "empty", "truncated", "garbage", "not-utf8", "old-json-index", "other-version",
+               "sqlite-header-then-garbage", "nul-bytes"]
 
 
 @pytest.fixture(scope="module")
@@ -172,16 +177,14 @@ def corpus(tmp_path_factory):
 @pytest.mark.parametrize("kind", CORRUPTIONS)
 def test_corrupt_cache_is_detected_and_rebuilt(corpus, kind):
     root, expected = corpus
-    cache = root / ".hrlint_cache" / "index-v2.json"
+    cache = root / ".hrlint_cache" / "index-v3.sqlite"
     cache.parent.mkdir(exist_ok=True)
     cache.write_bytes(_corruptions(root)[kind])
     result = run(["check", "--format", "json", "."], root)
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     assert findings_of(result.stdout) == expected
-    rebuilt = json.loads(cache.read_text(encoding="utf-8"))
-    assert rebuilt["version"] == 2 and len(rebuilt["files"]) == 45
-    assert all(isinstance(e, list) and len(e) == 4 and (e[3] is None or isinstance(e[3], list))
-               for e in rebuilt["files"].values())
+    rebuilt = index_rows(root)
+    assert len(rebuilt) == 45 and all(a is None or a[0] == path for path, a in rebuilt.items())
 
 
 def test_cache_folder_that_is_a_file_is_not_fatal(tmp_path):

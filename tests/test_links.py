@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, index_rows
 from lint.checks.consistency import slugify
 
 
@@ -159,14 +159,13 @@ def test_cache_is_written_reused_and_rebuilt(hrlint, tree):
     cache = root / ".hrlint_cache"
     assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
     assert (cache / ".gitignore").read_text() == "*\n"
-    index = json.loads((cache / "index-v2.json").read_text())
-    assert sorted(index["files"]) == ["content/a.md", "content/naloxone.md", "content/stigma.md"]
+    assert sorted(index_rows(root)) == ["content/a.md", "content/naloxone.md", "content/stigma.md"]
     # a retitled target is seen through the cache (size and mtime change)
     (root / "content/naloxone.md").write_text(article(10, "What is Narcan?", body="# Overview\n", url=NALOXONE[3]))
     assert [t[1] for t in findings(hrlint, root)[0]] == ["links/title-mismatch"]
-    (cache / "index-v2.json").write_text("{not json")  # corrupt: rebuilt
+    (cache / "index-v3.sqlite").write_text("{not a database")  # corrupt: rebuilt
     assert [t[1] for t in findings(hrlint, root)[0]] == ["links/title-mismatch"]
-    assert json.loads((cache / "index-v2.json").read_text())["version"] == 2
+    assert index_rows(root)["content/naloxone.md"][4] == "What is Narcan?"
 
 
 def test_no_cache_writes_nothing(hrlint, tree):
