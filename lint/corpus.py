@@ -105,19 +105,36 @@ class _Lookup:
     order, looked up in the index database (memoised per process)."""
 
     def __init__(self, index: "CorpusIndex", column: str, one: bool = False):
-        self.index, self.one = index, one
-        self.sql = f"SELECT article FROM files WHERE {column} = ? AND article IS NOT NULL ORDER BY path"
+        self.index, self.column, self.one = index, column, one
         self.memo: dict[str, Any] = {}
+        self._repeated: set[str] | None = None
 
     def get(self, key: str, default: Any = None) -> Any:
-        if key not in self.memo:
-            if len(self.memo) >= 65536:
-                self.memo.clear()  # bounded on huge corpora
-            rows = self.index.query(self.sql, (key,))
-            articles = [Article(*jsonio.loads(blob)) for blob, in rows]
-            self.memo[key] = (articles[0] if articles else None) if self.one else articles
-        found = self.memo[key]
+        found = self.get_many([key])[key]
         return default if found is None or found == [] else found
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """`{key: articles}` for several keys, in one query for those not memoised."""
+        todo = list(dict.fromkeys(k for k in keys if k not in self.memo))
+        if todo:
+            if len(self.memo) + len(todo) > 4096:
+                self.memo.clear()  # bounded on huge corpora
+            found: dict[str, list[Article]] = {k: [] for k in todo}
+            rows = self.index.query(f"SELECT {self.column}, article FROM articles WHERE {self.column} "
+                                    f"IN ({', '.join('?' * len(todo))}) ORDER BY path", tuple(todo))
+            for key, blob in rows:
+                found[key].append(Article(*jsonio.loads(blob)))
+            self.memo.update((k, (v[0] if v else None) if self.one else v) for k, v in found.items())
+        return {k: self.memo[k] for k in keys}
+
+    @property
+    def repeated(self) -> set[str]:
+        """The keys that more than one article has (computed once per process)."""
+        if self._repeated is None:
+            self._repeated = {k for k, in self.index.query(
+                f"SELECT {self.column} FROM articles WHERE {self.column} IS NOT NULL "
+                f"GROUP BY {self.column} HAVING COUNT(*) > 1")}
+        return self._repeated
 
 
 class CorpusIndex:
@@ -137,10 +154,15 @@ class CorpusIndex:
         self.by_file_name = _Lookup(self, "file_name")
         self.by_title = _Lookup(self, "title_key")  # whitespace- and case-normalised titles
         self._similar: dict[str, list[str]] = {}
+        self._folders: dict[str | None, list[str]] = {}
 
     def query(self, sql: str, args: tuple = ()) -> list[tuple]:
         if self._pid != os.getpid():
-            self._connection = _connect(self.database, read_only=True)
+            # One read transaction for the whole run: a consistent snapshot (another hrlint may
+            # update the index meanwhile; in WAL mode it does not wait for us), and no file
+            # locking per query (which cost more than the query itself).
+            self._connection = _connect(self.database)
+            self._connection.execute("BEGIN")
             self._pid = os.getpid()
         return self._connection.execute(sql, args).fetchall()
 
@@ -148,11 +170,15 @@ class CorpusIndex:
     def articles(self) -> list[Article]:
         """Every article, in path order (for the few uses that need them all)."""
         return [Article(*jsonio.loads(blob))
-                for blob, in self.query("SELECT article FROM files WHERE article IS NOT NULL ORDER BY path")]
+                for blob, in self.query("SELECT article FROM articles ORDER BY path")]
 
     def find_url(self, url: str) -> Article | None:
-        found = self.by_url.get(normalise_url(url))
-        return found[0] if found else None
+        return self.find_urls([url])[url]
+
+    def find_urls(self, urls: list[str]) -> dict[str, Article | None]:
+        """The article each url points at (the first by path when several share it), in one query."""
+        found = self.by_url.get_many([normalise_url(u) for u in urls])
+        return {u: (found[normalise_url(u)] or [None])[0] for u in urls}
 
     def similar_urls(self, url: str, limit: int = 3) -> list[str]:
         """The indexed urls closest to `url` (for "did you mean"); memoised per url."""
@@ -162,13 +188,19 @@ class CorpusIndex:
 
             # Urls in the same folder (a typo in the last part is the usual mistake, and a big site
             # has thousands of urls); the whole site when no url is in that folder.
-            grouped = "FROM files WHERE url_key IS NOT NULL{} GROUP BY url_key ORDER BY MIN(path)"
-            candidates = [u for u, in self.query("SELECT url_key " + grouped.format(" AND folder = ?"),
-                                                 (key.rsplit("/", 1)[0],))]
-            candidates = candidates or [u for u, in self.query("SELECT url_key " + grouped.format(""))]
+            candidates = self._urls_in(key.rsplit("/", 1)[0]) or self._urls_in(None)
             found = process.extract(key, candidates, scorer=fuzz.ratio, limit=limit, score_cutoff=80)
             self._similar[key] = [choice for choice, _, _ in found]
         return self._similar[key]
+
+    def _urls_in(self, folder: str | None) -> list[str]:
+        """The distinct urls of a url folder (None: of the whole site), memoised per folder."""
+        if folder not in self._folders:
+            where = "url_key IS NOT NULL" + (" AND folder = ?" if folder is not None else "")
+            self._folders[folder] = [u for u, in self.query(
+                f"SELECT url_key FROM articles WHERE {where} GROUP BY url_key ORDER BY MIN(path)",
+                (folder,) if folder is not None else ())]
+        return self._folders[folder]
 
     def inbound(self) -> dict[str, int]:
         """How many articles link to each article (by path), for orphans and degrees."""
@@ -209,37 +241,49 @@ def content_root(config: Config, paths: list[Path], cwd: Path) -> Path:
 # --- building with the cache ------------------------------------------------------------------
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
+CREATE TABLE IF NOT EXISTS files (  -- every file walked (a narrow table: each run reads all of it)
     path TEXT PRIMARY KEY,  -- POSIX, relative to the content root
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL,
-    article TEXT,  -- JSON list of the Article fields, NULL for a file without front matter
-    article_hash TEXT, id_key TEXT, url_key TEXT, folder TEXT, file_name TEXT, title_key TEXT);
-CREATE INDEX IF NOT EXISTS files_url ON files (url_key);
-CREATE INDEX IF NOT EXISTS files_id ON files (id_key);
-CREATE INDEX IF NOT EXISTS files_file_name ON files (file_name);
-CREATE INDEX IF NOT EXISTS files_title ON files (title_key);
-CREATE INDEX IF NOT EXISTS files_folder ON files (folder);
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (  -- the files with front matter
+    path TEXT PRIMARY KEY,
+    article TEXT NOT NULL,  -- JSON list of the Article fields
+    article_hash TEXT NOT NULL, id_key TEXT, url_key TEXT, folder TEXT, file_name TEXT, title_key TEXT);
+CREATE INDEX IF NOT EXISTS articles_url ON articles (url_key);
+CREATE INDEX IF NOT EXISTS articles_id ON articles (id_key);
+CREATE INDEX IF NOT EXISTS articles_file_name ON articles (file_name);
+CREATE INDEX IF NOT EXISTS articles_title ON articles (title_key);
+CREATE INDEX IF NOT EXISTS articles_folder ON articles (folder);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 _KEEP = "keep"  # a touched file whose bytes did not change: only its size and mtime are updated
 
 
-def _connect(database: Path, read_only: bool = False) -> sqlite3.Connection:
-    """A connection in autocommit mode that waits up to a minute for another hrlint's write."""
-    uri = f"{database.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
-    return sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
+def _connect(database: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode that waits up to a minute for another hrlint's write. The
+    file is memory-mapped: a lookup reads its pages without a system call, and processes share
+    them through the page cache instead of each holding a copy."""
+    db = sqlite3.connect(database, timeout=60, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA mmap_size = 1073741824")
+    return db
+
+
+def _current(db: sqlite3.Connection) -> bool:
+    """Is this an index database of this version, with all its tables?"""
+    tables = {name for name, in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return db.execute("PRAGMA user_version").fetchone()[0] == CACHE_VERSION and tables >= {"files", "articles", "meta"}
 
 
 def _open(database: Path) -> sqlite3.Connection:
     """The index database, with its tables made anew when it is empty or of another version."""
     db = _connect(database)
-    if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_VERSION:
+    if not _current(db):
         db.execute("BEGIN IMMEDIATE")
-        if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_VERSION:  # not made meanwhile
-            for statement in ["DROP TABLE IF EXISTS files", "DROP TABLE IF EXISTS meta",
+        if not _current(db):  # not made meanwhile by another hrlint
+            for statement in ["DROP TABLE IF EXISTS files", "DROP TABLE IF EXISTS articles", "DROP TABLE IF EXISTS meta",
                               *filter(str.strip, _SCHEMA.split(";")), f"PRAGMA user_version = {CACHE_VERSION}"]:
                 db.execute(statement)
         db.execute("COMMIT")
+        db.execute("PRAGMA journal_mode = WAL")  # readers and the writer do not wait for each other
     return db
 
 
@@ -247,7 +291,7 @@ def _temporary_database() -> Path:
     """An empty database file for a run without cache, removed when the run ends."""
     fd, name = tempfile.mkstemp(prefix="hrlint-index-", suffix=".sqlite")
     os.close(fd)
-    atexit.register(lambda: Path(name).unlink(missing_ok=True))
+    atexit.register(lambda: [Path(name + suffix).unlink(missing_ok=True) for suffix in ("", "-wal", "-shm")])
     return Path(name)
 
 
@@ -296,13 +340,17 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
         if stale or gone or digest is None:
             rows = list(ordered_map(_index_entry, stale, jobs))
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("DELETE FROM files WHERE path = ?", gone + [(row[0],) for row in rows if row[1] is None])
+            changed = [row for row in rows if row[1] is not None and row[4] != _KEEP]
+            unreadable = [(row[0],) for row in rows if row[1] is None]
+            db.executemany("DELETE FROM files WHERE path = ?", gone + unreadable)
+            db.executemany("DELETE FROM articles WHERE path = ?", gone + unreadable + [row[:1] for row in changed])
             db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
                            [(row[1], row[2], row[0]) for row in rows if row[4] == _KEEP])
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [_row(*row) for row in rows if row[1] is not None and row[4] != _KEEP])
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", [row[:4] for row in changed])
+            db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           [_row(row[0], row[4]) for row in changed if row[4] is not None])
             hashes = hashlib.sha256()
-            for rel, article_hash in db.execute("SELECT path, article_hash FROM files ORDER BY path"):
+            for rel, article_hash in db.execute("SELECT path, article_hash FROM articles ORDER BY path"):
                 hashes.update(f"{rel}\0{article_hash}\n".encode("utf-8", "surrogatepass"))
             digest = (hashes.hexdigest(),)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", digest)
@@ -312,14 +360,12 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
     return CorpusIndex(root, database, digest[0])
 
 
-def _row(rel: str, size: int, mtime: int, sha: str, article: list | None) -> tuple:
-    """The database row of one file."""
-    if article is None:
-        return (rel, size, mtime, sha, None, None, None, None, None, None, None)
+def _row(rel: str, article: list) -> tuple:
+    """The `articles` row of one file: its fields, and the keys it is looked up by."""
     a = Article(*article)
     blob = jsonio.dumps(article).decode("utf-8")
     url_key = normalise_url(a.url) if a.url else None
-    return (rel, size, mtime, sha, blob, hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest(),
+    return (rel, blob, hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest(),
             str(a.id) if a.id is not None else None, url_key, url_key.rsplit("/", 1)[0] if url_key else None,
             a.file_name or None, normalise_title(a.title) if a.title else None)
 

@@ -75,7 +75,8 @@ def index_rows(root: Path) -> dict:
     try:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("PRAGMA user_version").fetchone() == (CACHE_VERSION,)
-        return {path: None if article is None else json.loads(article)
-                for path, article in db.execute("SELECT path, article FROM files")}
+        articles = dict(db.execute("SELECT path, article FROM articles"))
+        return {path: json.loads(articles[path]) if path in articles else None
+                for path, in db.execute("SELECT path FROM files")}
     finally:
         db.close()

@@ -75,9 +75,12 @@ class LinkRule(Rule):
     def targets(self, doc, ctx) -> list:
         """(number, key, block, target article or None) of each related block with a url (looked
         up once per document: five rules read them)."""
-        return ctx.memo(doc, "link-targets", lambda: [
-            (number, key, block, ctx.corpus.find_url(block["url"]))
-            for number, key, block in related_blocks(doc.data) if isinstance(block.get("url"), str)])
+        def targets():
+            blocks = [(n, k, b) for n, k, b in related_blocks(doc.data) if isinstance(b.get("url"), str)]
+            found = ctx.corpus.find_urls([b["url"] for _, _, b in blocks])
+            return [(number, key, block, found[block["url"]]) for number, key, block in blocks]
+
+        return ctx.memo(doc, "link-targets", targets)
 
 
 class Unresolved(LinkRule):
@@ -285,21 +288,37 @@ of them at random. Each article is told which other file holds the same value.
 Example: a copied article that kept the original's `id`.
 """
 
+    def prepare(self, ctx):
+        super().prepare(ctx)
+        for _, table, _ in self.tables(ctx.corpus):
+            table.repeated  # noqa: B018 - before the workers fork
+
+    @staticmethod
+    def tables(index):
+        return (("id", index.by_id, str), ("url", index.by_url, normalise_url), ("file_name", index.by_file_name, str))
+
     def check(self, doc, ctx):
         data = doc.data
         if not isinstance(data, dict):
             return
         index, rel = ctx.corpus, ctx.corpus_path(doc)
-        lookups = (("id", index.by_id, str), ("url", index.by_url, normalise_url), ("file_name", index.by_file_name, str))
-        for key, table, norm in lookups:
+        own = index.by_path.get(rel)  # this file's entry: a key only it has needs no lookup
+        for key, table, norm in self.tables(index):
             value = data.get(key)
             if value is None or isinstance(value, (dict, list)):
+                continue
+            if own is not None and norm(value) not in table.repeated and norm(value) == _key_of(own, key, norm):
                 continue
             others = [a.path for a in table.get(norm(value), []) if a.path != rel]
             if others:
                 start, end = doc.value_span((key,))
                 yield self.report(doc, start, end, f"`{key}` {value!r} is also used by {', '.join(others[:3])}",
                                   field=key)
+
+
+def _key_of(article, key: str, norm) -> str | None:
+    value = getattr(article, key)
+    return norm(value) if value is not None else None
 
 
 class BodyLink(LinkRule):
