@@ -104,6 +104,8 @@ class _Lookup:
     """`index.by_url.get(key, default)` and friends: the articles whose `column` is `key`, in path
     order, looked up in the index database (memoised per process)."""
 
+    MEMO_SIZE = 4096
+
     def __init__(self, index: "CorpusIndex", column: str, one: bool = False):
         self.index, self.column, self.one = index, column, one
         self.memo: dict[str, Any] = {}
@@ -115,10 +117,10 @@ class _Lookup:
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         """`{key: articles}` for several keys, in one query for those not memoised."""
+        if len(self.memo) + len(keys) > self.MEMO_SIZE:
+            self.memo.clear()  # bounded on huge corpora
         todo = list(dict.fromkeys(k for k in keys if k not in self.memo))
         if todo:
-            if len(self.memo) + len(todo) > 4096:
-                self.memo.clear()  # bounded on huge corpora
             found: dict[str, list[Article]] = {k: [] for k in todo}
             rows = self.index.query(f"SELECT {self.column}, article FROM articles WHERE {self.column} "
                                     f"IN ({', '.join('?' * len(todo))}) ORDER BY path", tuple(todo))

@@ -42,9 +42,9 @@ def loads(monkeypatch):
     seen: list[str] = []
     original = runner.Document.load
 
-    def counting(path, display, *args):
+    def counting(path, display, *args, **kwargs):
         seen.append(display)
-        return original(path, display, *args)
+        return original(path, display, *args, **kwargs)
 
     monkeypatch.setattr(runner.Document, "load", staticmethod(counting))
     return seen
@@ -69,6 +69,16 @@ def test_bad_jobs_value_is_a_usage_error(hrlint, value):
     result = hrlint("check", "--jobs", value, "seeds/")
     assert result.exit_code == 2
     assert "--jobs" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_index_lookups_are_the_same_with_a_tiny_memo(hrlint, site, monkeypatch):
+    """Index lookups are memoised per process up to a bound; the bound is reached on large sites."""
+    from lint import corpus
+
+    expected = check(hrlint, site, "--no-cache")
+    monkeypatch.setattr(corpus._Lookup, "MEMO_SIZE", 2)
+    assert check(hrlint, site, "--no-cache") == expected
+    assert '"links/unresolved"' in expected and '"links/title-mismatch"' in expected
 
 
 def test_unchanged_files_come_from_the_cache(hrlint, site, loads):
