@@ -18,6 +18,7 @@ import tempfile
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -198,10 +199,11 @@ class CorpusIndex:
     def _urls_in(self, folder: str | None) -> list[str]:
         """The distinct urls of a url folder (None: of the whole site), memoised per folder."""
         if folder not in self._folders:
-            where = "url_key IS NOT NULL" + (" AND folder = ?" if folder is not None else "")
-            self._folders[folder] = [u for u, in self.query(
-                f"SELECT url_key FROM articles WHERE {where} GROUP BY url_key ORDER BY MIN(path)",
-                (folder,) if folder is not None else ())]
+            where, args = "url_key IS NOT NULL", ()
+            if folder is not None:  # the urls that start with `folder/` ("0" follows "/")
+                where, args = "url_key >= ? AND url_key < ?", (folder + "/", folder + "0")
+            urls = self.query(f"SELECT url_key FROM articles WHERE {where} GROUP BY url_key ORDER BY MIN(path)", args)
+            self._folders[folder] = [u for u, in urls if folder is None or u.rsplit("/", 1)[0] == folder]
         return self._folders[folder]
 
     def inbound(self) -> dict[str, int]:
@@ -249,23 +251,22 @@ CREATE TABLE IF NOT EXISTS files (  -- every file walked (a narrow table: each r
 CREATE TABLE IF NOT EXISTS articles (  -- the files with front matter
     path TEXT PRIMARY KEY,
     article TEXT NOT NULL,  -- JSON list of the Article fields
-    article_hash TEXT NOT NULL, id_key TEXT, url_key TEXT, folder TEXT, file_name TEXT, title_key TEXT);
+    article_hash TEXT NOT NULL, id_key TEXT, url_key TEXT, file_name TEXT, title_key TEXT);
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url_key);
 CREATE INDEX IF NOT EXISTS articles_id ON articles (id_key);
 CREATE INDEX IF NOT EXISTS articles_file_name ON articles (file_name);
 CREATE INDEX IF NOT EXISTS articles_title ON articles (title_key);
-CREATE INDEX IF NOT EXISTS articles_folder ON articles (folder);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 _KEEP = "keep"  # a touched file whose bytes did not change: only its size and mtime are updated
 
 
 def _connect(database: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode that waits up to a minute for another hrlint's write. The
-    file is memory-mapped: a lookup reads its pages without a system call, and processes share
-    them through the page cache instead of each holding a copy."""
+    """A connection in autocommit mode that waits up to a minute for another hrlint's write, with
+    a page cache of 8 MB (the file is read, not memory-mapped: mapped pages would count as each
+    process's memory)."""
     db = sqlite3.connect(database, timeout=60, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA mmap_size = 1073741824")
+    db.execute("PRAGMA cache_size = -8192")
     return db
 
 
@@ -306,16 +307,21 @@ def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 
         for attempt in (1, 2):
             try:
                 return _update(root, config, database, jobs, walk)
-            except sqlite3.DatabaseError:  # not a database, truncated, corrupt: built again
-                if attempt == 2:
-                    break
-                try:
-                    database.unlink(missing_ok=True)
-                except OSError:
-                    break
+            except sqlite3.DatabaseError as exc:  # not a database, truncated, corrupt: built again
+                locked = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+                if locked or attempt == 2 or not _remove(database):
+                    break  # another hrlint has been writing it for a minute, or it cannot be replaced
             except OSError:  # the cache folder cannot be written
                 break
     return _update(root, config, _temporary_database(), jobs, walk)
+
+
+def _remove(path: Path) -> bool:
+    try:
+        path.unlink(missing_ok=True)
+        return True
+    except OSError:
+        return False
 
 
 def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> CorpusIndex:
@@ -340,17 +346,12 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
                 stale.append((path, rel, old[2] if old else None, config.max_file_size))
         gone = [(rel,) for rel in known.keys() - seen]
         if stale or gone or digest is None:
-            rows = list(ordered_map(_index_entry, stale, jobs))
             db.execute("BEGIN IMMEDIATE")
-            changed = [row for row in rows if row[1] is not None and row[4] != _KEEP]
-            unreadable = [(row[0],) for row in rows if row[1] is None]
-            db.executemany("DELETE FROM files WHERE path = ?", gone + unreadable)
-            db.executemany("DELETE FROM articles WHERE path = ?", gone + unreadable + [row[:1] for row in changed])
-            db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
-                           [(row[1], row[2], row[0]) for row in rows if row[4] == _KEEP])
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", [row[:4] for row in changed])
-            db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           [_row(row[0], row[4]) for row in changed if row[4] is not None])
+            db.executemany("DELETE FROM files WHERE path = ?", gone)
+            db.executemany("DELETE FROM articles WHERE path = ?", gone)
+            entries = ordered_map(_index_entry, stale, jobs)
+            while batch := list(islice(entries, 1000)):  # written as they come: bounded memory
+                _write(db, batch)
             hashes = hashlib.sha256()
             for rel, article_hash in db.execute("SELECT path, article_hash FROM articles ORDER BY path"):
                 hashes.update(f"{rel}\0{article_hash}\n".encode("utf-8", "surrogatepass"))
@@ -362,18 +363,29 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
     return CorpusIndex(root, database, digest[0])
 
 
-def _row(rel: str, article: list) -> tuple:
+def _write(db: sqlite3.Connection, entries: list[tuple]) -> None:
+    """Store `_index_entry` results: unreadable files leave the index, touched ones get their new
+    size and mtime, changed ones their new row."""
+    changed = [e for e in entries if e[1] is not None and e[4] != _KEEP]
+    unreadable = [(e[0],) for e in entries if e[1] is None]
+    db.executemany("DELETE FROM files WHERE path = ?", unreadable)
+    db.executemany("DELETE FROM articles WHERE path = ?", unreadable + [e[:1] for e in changed])
+    db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                   [(e[1], e[2], e[0]) for e in entries if e[4] == _KEEP])
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", [e[:4] for e in changed])
+    db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", [e[4] for e in changed if e[4] is not None])
+
+
+def _row(rel: str, article: Article) -> tuple:
     """The `articles` row of one file: its fields, and the keys it is looked up by."""
-    a = Article(*article)
-    blob = jsonio.dumps(article).decode("utf-8")
-    url_key = normalise_url(a.url) if a.url else None
+    blob = jsonio.dumps([getattr(article, f) for f in _ARTICLE_FIELDS]).decode("utf-8")
     return (rel, blob, hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest(),
-            str(a.id) if a.id is not None else None, url_key, url_key.rsplit("/", 1)[0] if url_key else None,
-            a.file_name or None, normalise_title(a.title) if a.title else None)
+            str(article.id) if article.id is not None else None, normalise_url(article.url) if article.url else None,
+            article.file_name or None, normalise_title(article.title) if article.title else None)
 
 
 def _index_entry(item: tuple[str, str, str | None, int]) -> tuple:
-    """(path, size, mtime_ns, sha256, article fields or None or _KEEP) of a new or changed file;
+    """(path, size, mtime_ns, sha256, `articles` row or None or _KEEP) of a new or changed file;
     size None when the file cannot be read or is too large (it leaves the index)."""
     path, rel, old_sha, max_bytes = item
     try:
@@ -388,7 +400,7 @@ def _index_entry(item: tuple[str, str, str | None, int]) -> tuple:
     if digest == old_sha:
         return rel, stat.st_size, stat.st_mtime_ns, digest, _KEEP
     article = article_of(Document.from_bytes(raw, Path(path), rel), rel)
-    return rel, stat.st_size, stat.st_mtime_ns, digest, [getattr(article, f) for f in _ARTICLE_FIELDS] if article else None
+    return rel, stat.st_size, stat.st_mtime_ns, digest, _row(rel, article) if article else None
 
 
 _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
