@@ -145,10 +145,11 @@ class CorpusIndex:
     temporary one with --no-cache). Lookups read only the rows they need, so a large corpus costs
     neither the time to load every entry nor the memory of holding them in each worker process."""
 
-    def __init__(self, root: Path, database: Path, digest: str):
+    def __init__(self, root: Path, database: Path, digest: str, paths: frozenset[str] = frozenset()):
         self.root = root
         self.database = database
         self.digest = digest  # hash of every entry: changes when any article's data does
+        self.paths = paths  # the paths of every article, as of this run
         self._connection: sqlite3.Connection | None = None
         self._pid = -1  # connections are per process: a forked worker opens its own
         self.by_path = _Lookup(self, "path", one=True)
@@ -262,11 +263,11 @@ _KEEP = "keep"  # a touched file whose bytes did not change: only its size and m
 
 
 def _connect(database: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode that waits up to a minute for another hrlint's write, with
-    a page cache of 8 MB (the file is read, not memory-mapped: mapped pages would count as each
-    process's memory)."""
+    """A connection in autocommit mode that waits up to a minute for another hrlint's write. The
+    file is memory-mapped: a lookup reads its pages without a system call (several times faster
+    here than through SQLite's page cache), and processes share them through the OS page cache."""
     db = sqlite3.connect(database, timeout=60, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA cache_size = -8192")
+    db.execute("PRAGMA mmap_size = 1073741824")
     return db
 
 
@@ -358,9 +359,10 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
             digest = (hashes.hexdigest(),)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", digest)
             db.execute("COMMIT")
+        paths = frozenset(path for path, in db.execute("SELECT path FROM articles"))
     finally:
         db.close()
-    return CorpusIndex(root, database, digest[0])
+    return CorpusIndex(root, database, digest[0], paths)
 
 
 def _write(db: sqlite3.Connection, entries: list[tuple]) -> None:

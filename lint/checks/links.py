@@ -302,23 +302,17 @@ Example: a copied article that kept the original's `id`.
         if not isinstance(data, dict):
             return
         index, rel = ctx.corpus, ctx.corpus_path(doc)
-        own = index.by_path.get(rel)  # this file's entry: a key only it has needs no lookup
         for key, table, norm in self.tables(index):
             value = data.get(key)
             if value is None or isinstance(value, (dict, list)):
                 continue
-            if own is not None and norm(value) not in table.repeated and norm(value) == _key_of(own, key, norm):
-                continue
+            if rel in index.paths and norm(value) not in table.repeated:
+                continue  # its index entry (fresh in this run) is the only one with this key: this file
             others = [a.path for a in table.get(norm(value), []) if a.path != rel]
             if others:
                 start, end = doc.value_span((key,))
                 yield self.report(doc, start, end, f"`{key}` {value!r} is also used by {', '.join(others[:3])}",
                                   field=key)
-
-
-def _key_of(article, key: str, norm) -> str | None:
-    value = getattr(article, key)
-    return norm(value) if value is not None else None
 
 
 class BodyLink(LinkRule):
