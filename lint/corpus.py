@@ -263,11 +263,12 @@ _KEEP = "keep"  # a touched file whose bytes did not change: only its size and m
 
 
 def _connect(database: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode that waits up to a minute for another hrlint's write. The
-    file is memory-mapped: a lookup reads its pages without a system call (several times faster
-    here than through SQLite's page cache), and processes share them through the OS page cache."""
+    """A connection in autocommit mode that waits up to a minute for another hrlint's write, with
+    a page cache of 16 MB. The file is read, not memory-mapped: mapped pages count as memory of
+    every process that touches them (100,000 articles: 486 MB peak PSS mapped, 318 MB read),
+    for about 30 us more per document."""
     db = sqlite3.connect(database, timeout=60, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA mmap_size = 1073741824")
+    db.execute("PRAGMA cache_size = -16384")
     return db
 
 
