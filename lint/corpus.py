@@ -140,6 +140,9 @@ class _Lookup:
         return self._repeated
 
 
+_INHERITED: list[sqlite3.Connection] = []
+
+
 class CorpusIndex:
     """Articles by path, url, id, file name and title, in an SQLite database (the cache file, or a
     temporary one with --no-cache). Lookups read only the rows they need, so a large corpus costs
@@ -162,6 +165,8 @@ class CorpusIndex:
 
     def query(self, sql: str, args: tuple = ()) -> list[tuple]:
         if self._pid != os.getpid():
+            if self._connection is not None:  # the parent's, inherited through fork: never closed
+                _INHERITED.append(self._connection)  # here (SQLite forbids using it in a child)
             # One read transaction for the whole run: a consistent snapshot (another hrlint may
             # update the index meanwhile; in WAL mode it does not wait for us), and no file
             # locking per query (which cost more than the query itself).
