@@ -25,6 +25,7 @@ class Context:
     use_cache: bool = True
     check_external: bool = False
     jobs: int = 1  # processes for work over many files (the index build)
+    targets: list[str] | None = None  # the files of a run on a few files: the index may skip its walk
 
     def __post_init__(self) -> None:
         if self.schemas is None:
@@ -82,7 +83,8 @@ class Context:
         if "corpus" not in self.shared:  # rules ask for it many times per document
             from lint.corpus import build_index
 
-            self.shared["corpus"] = build_index(self.root, self.config, self.use_cache, self.jobs, self.walk)
+            self.shared["corpus"] = build_index(self.root, self.config, self.use_cache, self.jobs, self.walk,
+                                                self.targets)
         return self.shared["corpus"]
 
     def corpus_path(self, doc: Document) -> str:

@@ -4,6 +4,10 @@ Built from the whole content tree (not only the files being checked), reading fr
 headings only, and cached on disk in `.hrlint_cache/` at the content root: an entry is reused when
 the file's size and mtime are unchanged, or when its content hash is; writes are atomic, so two
 hrlint processes may share the cache; a corrupt cache is rebuilt.
+
+A run on a few files (a pre-commit hook) does not walk the tree when no folder of it has changed
+since the last full walk (adding, removing or renaming a file changes its folder's mtime): it reads
+the files it checks and every article it looks up again if they changed, and trusts the rest.
 """
 
 from __future__ import annotations
@@ -25,12 +29,12 @@ from urllib.parse import urlparse
 
 from lint import jsonio
 from lint.config import Config, ConfigError
-from lint.discovery import walk_files
+from lint.discovery import relative_to, walk_files
 from lint.document import Document
 
 CACHE_DIR = ".hrlint_cache"
-INDEX_FILE = "index-v3.sqlite"
-CACHE_VERSION = 3
+INDEX_FILE = "index-v4.sqlite"
+CACHE_VERSION = 4
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 
@@ -127,16 +131,20 @@ class _Lookup:
                                     f"IN ({', '.join('?' * len(todo))}) ORDER BY path", tuple(todo))
             for key, blob in rows:
                 found[key].append(Article(*jsonio.loads(blob)))
+            if self.index.checks_freshness:
+                found = {k: self.index.fresh(v, self.column, k) for k, v in found.items()}
             self.memo.update((k, (v[0] if v else None) if self.one else v) for k, v in found.items())
         return {k: self.memo[k] for k in keys}
 
     @property
     def repeated(self) -> set[str]:
-        """The keys that more than one article has (computed once per process)."""
+        """The keys that more than one article has (computed once per process), and the keys of
+        the articles read again in this run (one of them may now share its key)."""
         if self._repeated is None:
             self._repeated = {k for k, in self.index.query(
                 f"SELECT {self.column} FROM articles WHERE {self.column} IS NOT NULL "
                 f"GROUP BY {self.column} HAVING COUNT(*) > 1")}
+            self._repeated |= {_key(a, self.column) for a in self.index.overlay.values() if a is not None}
         return self._repeated
 
 
@@ -148,11 +156,19 @@ class CorpusIndex:
     temporary one with --no-cache). Lookups read only the rows they need, so a large corpus costs
     neither the time to load every entry nor the memory of holding them in each worker process."""
 
-    def __init__(self, root: Path, database: Path, digest: str, paths: frozenset[str] = frozenset()):
+    def __init__(self, root: Path, database: Path, digest: str, paths: frozenset[str] = frozenset(),
+                 overlay: dict[str, Article | None] | None = None, max_bytes: int = 0):
+        """`overlay` (with `max_bytes`, the file size limit): given when the database may be stale
+        (the tree was not walked); it holds the articles read again (None: no longer an article),
+        and each article looked up is read again if its file changed."""
         self.root = root
         self.database = database
         self.digest = digest  # hash of every entry: changes when any article's data does
-        self.paths = paths  # the paths of every article, as of this run
+        self.overlay = overlay if overlay is not None else {}
+        self.checks_freshness = overlay is not None
+        self.max_bytes = max_bytes
+        self._paths = paths
+        self._rechecked: set[str] = set()
         self._connection: sqlite3.Connection | None = None
         self._pid = -1  # connections are per process: a forked worker opens its own
         self.by_path = _Lookup(self, "path", one=True)
@@ -162,6 +178,13 @@ class CorpusIndex:
         self.by_title = _Lookup(self, "title_key")  # whitespace- and case-normalised titles
         self._similar: dict[str, list[str]] = {}
         self._folders: dict[str | None, list[str]] = {}
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """The paths of every article, as of this run."""
+        if not self.overlay:
+            return self._paths
+        return (self._paths - self.overlay.keys()) | {p for p, a in self.overlay.items() if a is not None}
 
     def query(self, sql: str, args: tuple = ()) -> list[tuple]:
         if self._pid != os.getpid():
@@ -178,8 +201,38 @@ class CorpusIndex:
     @property
     def articles(self) -> list[Article]:
         """Every article, in path order (for the few uses that need them all)."""
-        return [Article(*jsonio.loads(blob))
-                for blob, in self.query("SELECT article FROM articles ORDER BY path")]
+        found = [Article(*jsonio.loads(blob)) for blob, in self.query("SELECT article FROM articles ORDER BY path")]
+        return self.fresh(found) if self.checks_freshness else found
+
+    def fresh(self, found: list[Article], column: str | None = None, key: str | None = None) -> list[Article]:
+        """`found` (read from a database that may be stale) with the articles whose file changed
+        read again, plus the articles read again in this run that have `column` = `key` (all of
+        them without a column); in path order."""
+        for article in found:
+            self.recheck(article.path)
+        merged = {a.path: a for a in found}
+        merged.update(self.overlay)  # None: no longer an article
+        return [a for _, a in sorted(merged.items()) if a is not None and (column is None or _key(a, column) == key)]
+
+    def recheck(self, rel: str) -> None:
+        """Read an indexed file again (into `overlay`) if its size or mtime is not the indexed one;
+        once a run. A file the last walk did not index (excluded, ignored, unreadable) stays out."""
+        if rel in self._rechecked:
+            return
+        self._rechecked.add(rel)
+        path = os.path.join(self.root, rel)
+        known = self.query("SELECT size, mtime_ns, sha256 FROM files WHERE path = ?", (rel,))
+        if not known:
+            return
+        try:
+            stat = os.stat(path)
+            if known[0][:2] == (stat.st_size, stat.st_mtime_ns):
+                return
+        except OSError:
+            pass  # gone: _index_entry says so
+        entry = _index_entry((path, rel, known[0][2], self.max_bytes))
+        if entry[4] != _KEEP:  # the same bytes: the indexed article stands
+            self.overlay[rel] = Article(*jsonio.loads(entry[4][1])) if entry[4] else None
 
     def find_url(self, url: str) -> Article | None:
         return self.find_urls([url])[url]
@@ -263,7 +316,12 @@ CREATE INDEX IF NOT EXISTS articles_id ON articles (id_key);
 CREATE INDEX IF NOT EXISTS articles_file_name ON articles (file_name);
 CREATE INDEX IF NOT EXISTS articles_title ON articles (title_key);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS folders (  -- every folder walked, so a run on a few files can skip the walk
+    path TEXT PRIMARY KEY,  -- POSIX, relative to the content root ("" for the root)
+    mtime_ns INTEGER NOT NULL);  -- -1: changed too recently to be trusted (see _folder_rows)
 """
+_TABLES = {"files", "articles", "meta", "folders"}
+RACY_NS = 2_000_000_000  # a folder changed this soon before it was read may change again unseen
 _KEEP = "keep"  # a touched file whose bytes did not change: only its size and mtime are updated
 
 
@@ -280,7 +338,7 @@ def _connect(database: Path) -> sqlite3.Connection:
 def _current(db: sqlite3.Connection) -> bool:
     """Is this an index database of this version, with all its tables?"""
     tables = {name for name, in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return db.execute("PRAGMA user_version").fetchone()[0] == CACHE_VERSION and tables >= {"files", "articles", "meta"}
+    return db.execute("PRAGMA user_version").fetchone()[0] == CACHE_VERSION and tables >= _TABLES
 
 
 def _open(database: Path) -> sqlite3.Connection:
@@ -289,7 +347,7 @@ def _open(database: Path) -> sqlite3.Connection:
     if not _current(db):
         db.execute("BEGIN IMMEDIATE")
         if not _current(db):  # not made meanwhile by another hrlint
-            for statement in ["DROP TABLE IF EXISTS files", "DROP TABLE IF EXISTS articles", "DROP TABLE IF EXISTS meta",
+            for statement in [*(f"DROP TABLE IF EXISTS {table}" for table in sorted(_TABLES)),
                               *filter(str.strip, _SCHEMA.split(";")), f"PRAGMA user_version = {CACHE_VERSION}"]:
                 db.execute(statement)
         db.execute("COMMIT")
@@ -305,15 +363,18 @@ def _temporary_database() -> Path:
     return Path(name)
 
 
-def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk=walk_files) -> CorpusIndex:
+def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk=walk_files,
+                targets: list[str] | None = None) -> CorpusIndex:
     """The index of every article under `root`: entries of unchanged files are kept, the others
-    read on up to `jobs` processes."""
+    read on up to `jobs` processes. With `targets` (the few files a run checks), the tree is not
+    walked if no folder of it changed since the last walk (see `_unwalked`)."""
     database = root / CACHE_DIR / INDEX_FILE
     if use_cache:
         _write_cache_folder(database.parent)
         for attempt in (1, 2):
             try:
-                return _update(root, config, database, jobs, walk)
+                unwalked = _unwalked(root, config, database, targets) if targets is not None else None
+                return unwalked or _update(root, config, database, jobs, walk)
             except sqlite3.DatabaseError as exc:  # not a database, truncated, corrupt: built again
                 locked = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
                 if locked or attempt == 2 or not _remove(database):
@@ -331,6 +392,51 @@ def _remove(path: Path) -> bool:
         return False
 
 
+def _walk_key(root: Path, config: Config) -> str:
+    """What decides which files a walk indexes, besides the tree itself."""
+    return repr((str(root), str(config.root), config.include, config.exclude, config.max_file_size))
+
+
+def _folder_rows(root: Path, folders: list[tuple[str, int, int]] | None) -> dict[str, int]:
+    """{folder relative to root: mtime_ns} of the folders a walk read. A folder changed less than
+    RACY_NS before it was read gets -1: a later change could keep the same coarse timestamp."""
+    prefix = len(os.path.join(str(root), ""))
+    return {path[prefix:].replace(os.sep, "/"): mtime if read_at - mtime >= RACY_NS else -1
+            for path, mtime, read_at in folders or []}
+
+
+def _unwalked(root: Path, config: Config, database: Path, targets: list[str]) -> CorpusIndex | None:
+    """The index as the database has it, if every folder the last walk read has its mtime of then
+    (no file added, removed or renamed since) and the walk settings are the same; else None. The
+    `targets` and each article looked up are read again if their file changed (a file edited in
+    place keeps its folder's mtime)."""
+    if not database.is_file():
+        return None
+    db = _connect(database)
+    try:
+        if not _current(db):
+            return None
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        folders = db.execute("SELECT path, mtime_ns FROM folders").fetchall()
+        if not folders or "digest" not in meta or meta.get("walk") != _walk_key(root, config):
+            return None
+        for rel, mtime in folders:
+            try:
+                if os.stat(os.path.join(root, rel)).st_mtime_ns != mtime:
+                    return None
+            except OSError:
+                return None
+        paths = frozenset(path for path, in db.execute("SELECT path FROM articles"))
+    finally:
+        db.close()
+    index = CorpusIndex(root, database, meta["digest"], paths, overlay={}, max_bytes=config.max_file_size)
+    for target in targets:
+        rel = relative_to(Path(target), root)
+        if not os.path.isabs(rel):
+            index.recheck(rel)
+    return index
+
+
 def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> CorpusIndex:
     from lint.parallel import ordered_map
 
@@ -341,7 +447,8 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
         digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
         stale, seen = [], set()
         prefix = len(os.path.join(str(root), ""))
-        for path in walk(root, config):  # path strings below root
+        walked = walk(root, config)
+        for path in walked:  # path strings below root
             rel = path[prefix:].replace(os.sep, "/")
             try:
                 stat = os.stat(path)
@@ -352,18 +459,25 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
             if not old or old[0] != stat.st_size or old[1] != stat.st_mtime_ns:
                 stale.append((path, rel, old[2] if old else None, config.max_file_size))
         gone = [(rel,) for rel in known.keys() - seen]
-        if stale or gone or digest is None:
+        folders = _folder_rows(root, getattr(walked, "folders", None))
+        walk_key = _walk_key(root, config)
+        same_walk = (folders == dict(db.execute("SELECT path, mtime_ns FROM folders"))
+                     and db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone() == (walk_key,))
+        if stale or gone or digest is None or not same_walk:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM files WHERE path = ?", gone)
             db.executemany("DELETE FROM articles WHERE path = ?", gone)
             entries = ordered_map(_index_entry, stale, jobs)
             while batch := list(islice(entries, 1000)):  # written as they come: bounded memory
                 _write(db, batch)
-            hashes = hashlib.sha256()
-            for rel, article_hash in db.execute("SELECT path, article_hash FROM articles ORDER BY path"):
-                hashes.update(f"{rel}\0{article_hash}\n".encode("utf-8", "surrogatepass"))
-            digest = (hashes.hexdigest(),)
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", digest)
+            if stale or gone or digest is None:
+                hashes = hashlib.sha256()
+                for rel, article_hash in db.execute("SELECT path, article_hash FROM articles ORDER BY path"):
+                    hashes.update(f"{rel}\0{article_hash}\n".encode("utf-8", "surrogatepass"))
+                digest = (hashes.hexdigest(),)
+            db.execute("DELETE FROM folders")
+            db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("digest", digest[0]), ("walk", walk_key)])
             db.execute("COMMIT")
         paths = frozenset(path for path, in db.execute("SELECT path FROM articles"))
     finally:
@@ -387,9 +501,21 @@ def _write(db: sqlite3.Connection, entries: list[tuple]) -> None:
 def _row(rel: str, article: Article) -> tuple:
     """The `articles` row of one file: its fields, and the keys it is looked up by."""
     blob = jsonio.dumps([getattr(article, f) for f in _ARTICLE_FIELDS]).decode("utf-8")
-    return (rel, blob, hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest(),
-            str(article.id) if article.id is not None else None, normalise_url(article.url) if article.url else None,
+    return (rel, blob, hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest(), *_keys(article))
+
+
+_KEY_COLUMNS = ("id_key", "url_key", "file_name", "title_key")
+
+
+def _keys(article: Article) -> tuple:
+    """An article's values of the `_KEY_COLUMNS`."""
+    return (str(article.id) if article.id is not None else None, normalise_url(article.url) if article.url else None,
             article.file_name or None, normalise_title(article.title) if article.title else None)
+
+
+def _key(article: Article, column: str) -> str | None:
+    """An article's value of one key column (or its path)."""
+    return article.path if column == "path" else _keys(article)[_KEY_COLUMNS.index(column)]
 
 
 def _index_entry(item: tuple[str, str, str | None, int]) -> tuple:

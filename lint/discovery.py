@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,15 +43,18 @@ def display_path(path: Path, cwd: Path) -> str:
     return absolute if os.sep == "/" else absolute.replace(os.sep, "/")
 
 
-def _walk(folder: Path, root: str):
+def _walk(folder: Path, root: str, folders: list | None = None):
     """(path, real path) of the files below the real path of `folder`, sorted by name in each folder. Hidden and
     tool folders are skipped; symbolic links to folders are not followed (no loops), and a link to
-    a file only when its target is inside `root` (the config folder) or `folder`."""
+    a file only when its target is inside `root` (the config folder) or `folder`. Each folder read
+    is added to `folders` as (path, mtime_ns, when it was read in ns), its mtime taken before."""
     real_top = os.path.realpath(folder)
     stack = [(real_top, real_top)]
     while stack:
         folder_path, real_folder = stack.pop()
         try:
+            if folders is not None:
+                folders.append((folder_path, os.stat(folder_path).st_mtime_ns, time.time_ns()))
             with os.scandir(folder_path) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError:
@@ -94,21 +98,30 @@ def _git_ignored(files: list[str]) -> set[str]:
     return {p for p in result.stdout.split("\0") if p}
 
 
-def walk_files(folder: Path, config: Config) -> list[str]:
+class Walked(list):
+    """The files a walk found, and `folders`: (path, mtime_ns, read at ns) of each folder it read."""
+
+    folders: list[tuple[str, int, int]]
+
+
+def walk_files(folder: Path, config: Config) -> Walked:
     """Paths (strings, below `folder`) of the files matching the include globs, not excluded, not
     ignored by git."""
     root = os.path.realpath(config.root)
     prefix = len(os.path.join(root, ""))
-    walked = []
+    walked = Walked()
+    walked.folders = []
     included, excluded = matcher(tuple(config.include)), matcher(tuple(config.exclude))
-    for path, real in _walk(folder, root):
+    for path, real in _walk(folder, root, walked.folders):
         rel = real[prefix:] if _inside(real, root) else real
         if os.sep != "/":
             rel = rel.replace(os.sep, "/")
         if included(rel) and not excluded(rel):
             walked.append(path)
     ignored = {os.path.abspath(p) for p in _git_ignored(walked)}
-    return [p for p in walked if os.path.abspath(p) not in ignored] if ignored else walked
+    if ignored:
+        walked[:] = [p for p in walked if os.path.abspath(p) not in ignored]
+    return walked
 
 
 def discover(paths: list[Path], config: Config, cwd: Path, walk=walk_files) -> list[tuple[str, str]]:

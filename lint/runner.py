@@ -17,7 +17,7 @@ from lint.suppress import apply, selector_matches
 
 
 MAX_FINDINGS_PER_FILE = 1000  # more are summed up in one file/too-many-findings note
-CACHE_MIN_FILES = 64  # fewer files (a pre-commit run) are checked faster than the result cache loads
+CACHE_MIN_FILES = 64  # fewer files (a pre-commit run): no result cache, and the index may skip its walk
 
 
 @dataclass
@@ -107,6 +107,8 @@ class Linter:
             wanted += [ctx.root / a.path for a in ctx.corpus.articles
                        if any(normalise_url(u) in linking_to for u in a.links)]
         files = discover(wanted, self.config, cwd, ctx.walk) if wanted else []
+        if len(files) < CACHE_MIN_FILES and not linking_to and observe is None and "corpus" not in ctx.shared:
+            ctx.targets = [path for path, _ in files]  # a pre-commit run: the index may skip its walk
         report = Report()
         if self.fix or observe is not None:
             self._run_in_process(files, ctx, report, observe)

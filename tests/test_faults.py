@@ -2,7 +2,7 @@
 
 `--fix` writes each file atomically (temporary file in the same folder, fsync, rename), so a
 process killed at any moment leaves every file either original or fully fixed. The corpus index
-cache (`.hrlint_cache/index-v3.sqlite`) is updated in SQLite transactions, so concurrent or killed
+cache (`.hrlint_cache/index-v4.sqlite`) is updated in SQLite transactions, so concurrent or killed
 runs cannot tear it, and a corrupt cache is detected and rebuilt.
 """
 
@@ -92,7 +92,7 @@ def test_sigkill_during_fix_leaves_each_file_original_or_fixed(tmp_path, fixed_t
         # The next --fix completes the job.
         run(["check", "--fix", "."], root)
         assert snapshot(root) == fixed
-        if (root / ".hrlint_cache" / "index-v3.sqlite").exists():
+        if (root / ".hrlint_cache" / "index-v4.sqlite").exists():
             assert len(index_rows(root)) == COPIES
     assert len(outcomes) == 10
 
@@ -145,7 +145,7 @@ def _corruptions(root: Path) -> dict[str, bytes]:
     db.commit()
     db.close()
     valid = other.read_bytes()
-    index = root / ".hrlint_cache" / "index-v3.sqlite"
+    index = root / ".hrlint_cache" / "index-v4.sqlite"
     index.unlink(missing_ok=True)
     run(["check", "--format", "json", "."], root)
     current = index.read_bytes()
@@ -177,7 +177,7 @@ def corpus(tmp_path_factory):
 @pytest.mark.parametrize("kind", CORRUPTIONS)
 def test_corrupt_cache_is_detected_and_rebuilt(corpus, kind):
     root, expected = corpus
-    cache = root / ".hrlint_cache" / "index-v3.sqlite"
+    cache = root / ".hrlint_cache" / "index-v4.sqlite"
     cache.parent.mkdir(exist_ok=True)
     cache.write_bytes(_corruptions(root)[kind])
     result = run(["check", "--format", "json", "."], root)

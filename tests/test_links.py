@@ -163,7 +163,7 @@ def test_cache_is_written_reused_and_rebuilt(hrlint, tree):
     # a retitled target is seen through the cache (size and mtime change)
     (root / "content/naloxone.md").write_text(article(10, "What is Narcan?", body="# Overview\n", url=NALOXONE[3]))
     assert [t[1] for t in findings(hrlint, root)[0]] == ["links/title-mismatch"]
-    (cache / "index-v3.sqlite").write_text("{not a database")  # corrupt: rebuilt
+    (cache / "index-v4.sqlite").write_text("{not a database")  # corrupt: rebuilt
     assert [t[1] for t in findings(hrlint, root)[0]] == ["links/title-mismatch"]
     assert index_rows(root)["content/naloxone.md"][4] == "What is Narcan?"
 

@@ -247,7 +247,7 @@ def test_clean_staged_change_passes(site, env, pre_commit):
     assert re.search(r"^hrlint\.+Passed$", output, re.M), output
     assert "No problems found in 1 file." in output  # only the staged file was passed
     # The index of the whole tree is cached at the content root and ignores itself.
-    assert (site / ".hrlint_cache" / "index-v3.sqlite").is_file()
+    assert (site / ".hrlint_cache" / "index-v4.sqlite").is_file()
     assert ".hrlint_cache" not in _git("status", "--porcelain", "--untracked-files=all", cwd=site, env=env)
 
 
