@@ -5,9 +5,9 @@ headings only, and cached on disk in `.hrlint_cache/` at the content root: an en
 the file's size and mtime are unchanged, or when its content hash is; writes are atomic, so two
 hrlint processes may share the cache; a corrupt cache is rebuilt.
 
-A run on a few files (a pre-commit hook) does not walk the tree when no folder of it has changed
-since the last full walk (adding, removing or renaming a file changes its folder's mtime): it reads
-the files it checks and every article it looks up again if they changed, and trusts the rest.
+A run on a few files (a pre-commit hook) walks only the folders whose mtime changed since the last
+walk (adding, removing or renaming a file changes its folder's mtime): it reads the files it checks
+and every article it looks up again if they changed, and trusts the rest.
 """
 
 from __future__ import annotations
@@ -366,15 +366,14 @@ def _temporary_database() -> Path:
 def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk=walk_files,
                 targets: list[str] | None = None) -> CorpusIndex:
     """The index of every article under `root`: entries of unchanged files are kept, the others
-    read on up to `jobs` processes. With `targets` (the few files a run checks), the tree is not
-    walked if no folder of it changed since the last walk (see `_unwalked`)."""
+    read on up to `jobs` processes. With `targets` (the few files a run checks), only the folders
+    changed since the last walk are walked (see `_update`)."""
     database = root / CACHE_DIR / INDEX_FILE
     if use_cache:
         _write_cache_folder(database.parent)
         for attempt in (1, 2):
             try:
-                unwalked = _unwalked(root, config, database, targets) if targets is not None else None
-                return unwalked or _update(root, config, database, jobs, walk)
+                return _update(root, config, database, jobs, walk, targets)
             except sqlite3.DatabaseError as exc:  # not a database, truncated, corrupt: built again
                 locked = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
                 if locked or attempt == 2 or not _remove(database):
@@ -405,49 +404,61 @@ def _folder_rows(root: Path, folders: list[tuple[str, int, int]] | None) -> dict
             for path, mtime, read_at in folders or []}
 
 
-def _unwalked(root: Path, config: Config, database: Path, targets: list[str]) -> CorpusIndex | None:
-    """The index as the database has it, if every folder the last walk read has its mtime of then
-    (no file added, removed or renamed since) and the walk settings are the same; else None. The
-    `targets` and each article looked up are read again if their file changed (a file edited in
-    place keeps its folder's mtime)."""
-    if not database.is_file():
+def _below(folder: str, column: str = "path") -> tuple[str, tuple]:
+    """SQL condition and arguments: `column` is `folder` or below it ("" is the root)."""
+    if not folder:
+        return "1", ()
+    return f"({column} = ? OR ({column} >= ? AND {column} < ?))", (folder, folder + "/", folder + "0")
+
+
+def _changed_folders(db: sqlite3.Connection, root: Path, walk_key: str) -> list[str] | None:
+    """The folders to walk again: those whose mtime is not the one the last walk recorded (a
+    file was added, removed or renamed in them), without the ones below another; None (walk
+    everything) when the last walk had other settings or recorded no folders."""
+    if db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone() != (walk_key,):
         return None
-    db = _connect(database)
-    try:
-        if not _current(db):
-            return None
-        meta = dict(db.execute("SELECT key, value FROM meta"))
-        folders = db.execute("SELECT path, mtime_ns FROM folders").fetchall()
-        if not folders or "digest" not in meta or meta.get("walk") != _walk_key(root, config):
-            return None
-        for rel, mtime in folders:
-            try:
-                if os.stat(os.path.join(root, rel)).st_mtime_ns != mtime:
-                    return None
-            except OSError:
-                return None
-        paths = frozenset(path for path, in db.execute("SELECT path FROM articles"))
-    finally:
-        db.close()
-    index = CorpusIndex(root, database, meta["digest"], paths, overlay={}, max_bytes=config.max_file_size)
-    for target in targets:
-        rel = relative_to(Path(target), root)
-        if not os.path.isabs(rel):
-            index.recheck(rel)
-    return index
+    recorded = db.execute("SELECT path, mtime_ns FROM folders ORDER BY path").fetchall()
+    if not recorded:
+        return None
+    changed: list[str] = []
+    for rel, mtime in recorded:
+        if any(not c or rel.startswith(c + "/") for c in changed):
+            continue  # walked again with its changed parent
+        try:
+            same = os.stat(os.path.join(root, rel)).st_mtime_ns == mtime
+        except OSError:
+            same = False  # removed: its parent changed too
+        if not same:
+            changed.append(rel)
+    return changed
 
 
-def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> CorpusIndex:
+def _update(root: Path, config: Config, database: Path, jobs: int, walk,
+            targets: list[str] | None = None) -> CorpusIndex:
+    """Walk the tree and bring the database up to date. With `targets` (a run on a few files),
+    only the folders changed since the last walk are walked, and the index it returns reads the
+    targets and each article it looks up again if their file changed (a file edited in place does
+    not change its folder)."""
     from lint.parallel import ordered_map
 
     db = _open(database)
     try:
-        known = {path: (size, mtime, sha) for path, size, mtime, sha
-                 in db.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
+        walk_key = _walk_key(root, config)
+        subtrees = _changed_folders(db, root, walk_key) if targets is not None else None
+        trusting = subtrees is not None
+        subtrees = [""] if subtrees is None else subtrees
+        known, old_folders, walked, folders = {}, {}, [], []
+        for folder in subtrees:
+            where, args = _below(folder)
+            known.update((path, (size, mtime, sha)) for path, size, mtime, sha
+                         in db.execute(f"SELECT path, size, mtime_ns, sha256 FROM files WHERE {where}", args))
+            old_folders.update(db.execute(f"SELECT path, mtime_ns FROM folders WHERE {where}", args))
+            found = walk(root / folder, config)
+            walked += found
+            folders += getattr(found, "folders", None) or []
         digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
         stale, seen = [], set()
         prefix = len(os.path.join(str(root), ""))
-        walked = walk(root, config)
         for path in walked:  # path strings below root
             rel = path[prefix:].replace(os.sep, "/")
             try:
@@ -459,9 +470,8 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
             if not old or old[0] != stat.st_size or old[1] != stat.st_mtime_ns:
                 stale.append((path, rel, old[2] if old else None, config.max_file_size))
         gone = [(rel,) for rel in known.keys() - seen]
-        folders = _folder_rows(root, getattr(walked, "folders", None))
-        walk_key = _walk_key(root, config)
-        same_walk = (folders == dict(db.execute("SELECT path, mtime_ns FROM folders"))
+        folder_rows = _folder_rows(root, folders)
+        same_walk = (folder_rows == old_folders
                      and db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone() == (walk_key,))
         if stale or gone or digest is None or not same_walk:
             db.execute("BEGIN IMMEDIATE")
@@ -475,14 +485,23 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk) -> Corp
                 for rel, article_hash in db.execute("SELECT path, article_hash FROM articles ORDER BY path"):
                     hashes.update(f"{rel}\0{article_hash}\n".encode("utf-8", "surrogatepass"))
                 digest = (hashes.hexdigest(),)
-            db.execute("DELETE FROM folders")
-            db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())
+            for folder in subtrees:
+                where, args = _below(folder)
+                db.execute(f"DELETE FROM folders WHERE {where}", args)
+            db.executemany("INSERT INTO folders VALUES (?, ?)", folder_rows.items())
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("digest", digest[0]), ("walk", walk_key)])
             db.execute("COMMIT")
         paths = frozenset(path for path, in db.execute("SELECT path FROM articles"))
     finally:
         db.close()
-    return CorpusIndex(root, database, digest[0], paths)
+    if not trusting:
+        return CorpusIndex(root, database, digest[0], paths)
+    index = CorpusIndex(root, database, digest[0], paths, overlay={}, max_bytes=config.max_file_size)
+    for target in targets or []:
+        rel = relative_to(Path(target), root)
+        if not os.path.isabs(rel):
+            index.recheck(rel)
+    return index
 
 
 def _write(db: sqlite3.Connection, entries: list[tuple]) -> None:

@@ -1,7 +1,7 @@
-"""A run on a few files (pre-commit) skips the walk of the content tree when no folder changed
-since the last walk, and still sees what a full walk would: the files it checks and the articles
-it looks up are read again when they changed in place; an added, removed or renamed file, a
-folder changed too recently, or other walk settings mean a full walk."""
+"""A run on a few files (pre-commit) walks only the folders of the content tree changed since the
+last walk, and still sees what a full walk would: the files it checks and the articles it looks up
+are read again when they changed in place; a folder where a file was added, removed or renamed is
+walked again, and so is a folder changed too recently; other walk settings mean a full walk."""
 
 from __future__ import annotations
 
@@ -107,34 +107,60 @@ def test_checked_file_edited_in_place_is_read_again(hrlint, site, walks):
     assert found == check(hrlint, site, article, cache=False)
 
 
-def test_added_file_means_a_full_walk(hrlint, site, walks):
+def test_added_file_means_its_folder_is_walked_again(hrlint, site, walks):
     article, target = linked_pair(site)
     copy = (site / target).with_name("copy-of-" + (site / target).name)
     shutil.copyfile(site / target, copy)  # same id, url and file name as the target
     found = check(hrlint, site, target)
-    assert walks
+    assert walks == [str(copy.parent)]
     assert [f["rule"] for f in found if f["rule"] == "links/duplicate-article"] == ["links/duplicate-article"] * 3
     assert found == check(hrlint, site, target, cache=False)
     walks.clear()
     settle(site)
-    check(hrlint, site, article)  # the walk recorded the new folder mtimes, but they were racy
-    assert walks
+    check(hrlint, site, article)  # the folder's mtime was too recent to be trusted: walked again
+    assert walks == [str(copy.parent)]
     walks.clear()
     check(hrlint, site, article)
     assert walks == []
 
 
-def test_removed_file_means_a_full_walk(hrlint, site, walks):
+def test_file_replaced_by_rename_is_read_again(hrlint, site, walks):
+    """Editors that save atomically write a new file and rename it over the old one."""
+    article, target = linked_pair(site)
+    text = (site / target).read_text(encoding="utf-8")
+    temporary = site / target.replace(".md", ".tmp")
+    temporary.write_text(text.replace("\ntitle: >-\n  ", "\ntitle: >-\n  Renamed ", 1), encoding="utf-8")
+    os.replace(temporary, site / target)
+    found = check(hrlint, site, article)
+    assert walks == [str((site / target).parent)]
+    assert [f for f in found if f["rule"] == "links/title-mismatch"]
+    assert found == check(hrlint, site, article, cache=False)
+
+
+def test_removed_file_is_seen(hrlint, site, walks):
     article, target = linked_pair(site)
     (site / target).unlink()
     found = check(hrlint, site, article)
-    assert walks
+    assert walks == [str((site / target).parent)]
     assert [f for f in found if f["rule"] == "links/unresolved"]
+    assert found == check(hrlint, site, article, cache=False)
+
+
+def test_new_folder_at_the_root_means_a_full_walk(hrlint, site, walks):
+    article, target = linked_pair(site)
+    (site / "new-topic").mkdir()
+    shutil.copyfile(site / target, site / "new-topic" / "copy.md")
+    found = check(hrlint, site, article)
+    assert walks == [str(site)]
+    assert found == check(hrlint, site, article, cache=False)
 
 
 def test_recently_changed_folders_are_walked(hrlint, corpus, tmp_path, walks):
     folder = tmp_path / "fresh"
-    shutil.copytree(corpus, folder)  # folders changed just now
+    shutil.copytree(corpus, folder)
+    (folder / ".hrlint_cache").mkdir()
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        os.utime(path)  # changed just now
     article = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.md"))[0]
     check(hrlint, folder, ".")
     walks.clear()
