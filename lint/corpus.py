@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 from urllib.parse import urlparse
 
 from lint import jsonio
@@ -32,6 +32,7 @@ from lint.config import Config, ConfigError
 from lint.discovery import relative_to, walk_files
 from lint.document import Document
 
+T = TypeVar("T")
 CACHE_DIR = ".hrlint_cache"
 INDEX_FILE = "index-v4.sqlite"
 CACHE_VERSION = 4
@@ -193,7 +194,7 @@ class CorpusIndex:
             # One read transaction for the whole run: a consistent snapshot (another hrlint may
             # update the index meanwhile; in WAL mode it does not wait for us), and no file
             # locking per query (which cost more than the query itself).
-            self._connection = _connect(self.database)
+            self._connection = connect(self.database)
             self._connection.execute("BEGIN")
             self._pid = os.getpid()
         return self._connection.execute(sql, args).fetchall()
@@ -320,12 +321,11 @@ CREATE TABLE IF NOT EXISTS folders (  -- every folder walked, so a run on a few 
     path TEXT PRIMARY KEY,  -- POSIX, relative to the content root ("" for the root)
     mtime_ns INTEGER NOT NULL);  -- -1: changed too recently to be trusted (see _folder_rows)
 """
-_TABLES = {"files", "articles", "meta", "folders"}
 RACY_NS = 2_000_000_000  # a folder changed this soon before it was read may change again unseen
 _KEEP = "keep"  # a touched file whose bytes did not change: only its size and mtime are updated
 
 
-def _connect(database: Path) -> sqlite3.Connection:
+def connect(database: Path) -> sqlite3.Connection:
     """A connection in autocommit mode that waits up to a minute for another hrlint's write, with
     a page cache of 16 MB. The file is read, not memory-mapped: mapped pages count as memory of
     every process that touches them (100,000 articles: 486 MB peak PSS mapped, 318 MB read),
@@ -335,20 +335,24 @@ def _connect(database: Path) -> sqlite3.Connection:
     return db
 
 
-def _current(db: sqlite3.Connection) -> bool:
-    """Is this an index database of this version, with all its tables?"""
+def _current(db: sqlite3.Connection, schema: str, version: int) -> bool:
+    """Is this a cache database of this version, with all the tables of `schema`?"""
     tables = {name for name, in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return db.execute("PRAGMA user_version").fetchone()[0] == CACHE_VERSION and tables >= _TABLES
+    return db.execute("PRAGMA user_version").fetchone()[0] == version and tables >= set(_TABLE.findall(schema))
 
 
-def _open(database: Path) -> sqlite3.Connection:
-    """The index database, with its tables made anew when it is empty or of another version."""
-    db = _connect(database)
-    if not _current(db):
+_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)")
+
+
+def open_database(database: Path, schema: str = _SCHEMA, version: int = CACHE_VERSION) -> sqlite3.Connection:
+    """A cache database (by default the index), its tables made anew when it is empty or of
+    another version. Raises sqlite3.DatabaseError when the file is not a database."""
+    db = connect(database)
+    if not _current(db, schema, version):
         db.execute("BEGIN IMMEDIATE")
-        if not _current(db):  # not made meanwhile by another hrlint
-            for statement in [*(f"DROP TABLE IF EXISTS {table}" for table in sorted(_TABLES)),
-                              *filter(str.strip, _SCHEMA.split(";")), f"PRAGMA user_version = {CACHE_VERSION}"]:
+        if not _current(db, schema, version):  # not made meanwhile by another hrlint
+            for statement in [*(f"DROP TABLE IF EXISTS {table}" for table in _TABLE.findall(schema)),
+                              *filter(str.strip, schema.split(";")), f"PRAGMA user_version = {version}"]:
                 db.execute(statement)
         db.execute("COMMIT")
         db.execute("PRAGMA journal_mode = WAL")  # readers and the writer do not wait for each other
@@ -370,25 +374,31 @@ def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 
     changed since the last walk are walked (see `_update`)."""
     database = root / CACHE_DIR / INDEX_FILE
     if use_cache:
-        _write_cache_folder(database.parent)
-        for attempt in (1, 2):
-            try:
-                return _update(root, config, database, jobs, walk, targets)
-            except sqlite3.DatabaseError as exc:  # not a database, truncated, corrupt: built again
-                locked = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
-                if locked or attempt == 2 or not _remove(database):
-                    break  # another hrlint has been writing it for a minute, or it cannot be replaced
-            except OSError:  # the cache folder cannot be written
-                break
+        write_cache_folder(database.parent)
+        index = retrying(database, lambda: _update(root, config, database, jobs, walk, targets))
+        if index is not None:
+            return index
     return _update(root, config, _temporary_database(), jobs, walk)
 
 
-def _remove(path: Path) -> bool:
-    try:
-        path.unlink(missing_ok=True)
-        return True
-    except OSError:
-        return False
+def retrying(database: Path, action: Callable[[], T]) -> T | None:
+    """`action()` on a cache database; a file that is not a database, or a corrupt one, is removed
+    and the action tried once more. None when that fails too, when another hrlint has held the
+    database locked for a minute, or when the cache folder cannot be written."""
+    for attempt in (1, 2):
+        try:
+            return action()
+        except sqlite3.DatabaseError as exc:
+            locked = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+            if locked or attempt == 2:
+                return None
+            try:
+                database.unlink(missing_ok=True)
+            except OSError:
+                return None
+        except OSError:  # the cache folder cannot be written
+            return None
+    return None
 
 
 def _walk_key(root: Path, config: Config) -> str:
@@ -441,7 +451,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
     not change its folder)."""
     from lint.parallel import ordered_map
 
-    db = _open(database)
+    db = open_database(database)
     try:
         walk_key = _walk_key(root, config)
         subtrees = _changed_folders(db, root, walk_key) if targets is not None else None
@@ -559,7 +569,7 @@ def _index_entry(item: tuple[str, str, str | None, int]) -> tuple:
 _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 
 
-def _write_cache_folder(folder: Path) -> None:
+def write_cache_folder(folder: Path) -> None:
     """The cache folder, tagged (CACHEDIR.TAG) and ignored by git; nothing if it cannot be made."""
     try:
         folder.mkdir(exist_ok=True)
@@ -567,24 +577,6 @@ def _write_cache_folder(folder: Path) -> None:
             (folder / "CACHEDIR.TAG").write_text(
                 "Signature: 8a477f597d28d172789f06886806bc55\n# hrlint cache; see https://bford.info/cachedir/\n")
             (folder / ".gitignore").write_text("*\n")
-    except OSError:
-        pass
-
-
-def write_cache_file(path: Path, data: dict) -> None:
-    """Atomically replace a cache file; a cache that cannot be written is simply not kept."""
-    try:
-        _write_cache_folder(path.parent)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(jsonio.dumps(data))
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
     except OSError:
         pass
 

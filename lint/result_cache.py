@@ -1,11 +1,14 @@
 """Per-file results cached on disk, so an unchanged file is not read, parsed or checked again.
 
-The cache lives next to the corpus index (`.hrlint_cache/results-v1.json` at the content root). It
-holds one entry per file (size, mtime, SHA-256, findings) under one *fingerprint* of everything
-else a finding depends on: the hrlint code and the rule plugins, the configuration and the rules
-selected, the rule data and schema files, and, when a rule reads the corpus, the index. When the
-fingerprint changes the whole cache is discarded. It is JSON (never pickle): a cache file planted in
-a repository must not be able to run code. A missing, corrupt or foreign cache is simply rebuilt.
+The cache is an SQLite database next to the corpus index (`.hrlint_cache/results-v2.sqlite` at the
+content root) with a row per file: its size, mtime, SHA-256 and findings, and the *fingerprint* of
+everything else a finding depends on: the hrlint code and the rule plugins, the configuration and
+the rules selected, the rule data and schema files, and, when a rule reads the corpus, the index. A
+row of another fingerprint is never used (and is replaced when its file is checked again). Rows are
+looked up in batches and written in batches as results arrive, so a large corpus's cache is never
+held in memory at once. Findings are stored as JSON (never pickle): a cache file planted in a
+repository must not be able to run code. A missing, corrupt or foreign cache is rebuilt; one that
+cannot be written is not used.
 """
 
 from __future__ import annotations
@@ -14,15 +17,24 @@ import hashlib
 import inspect
 import json
 import os
+import sqlite3
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 from lint import jsonio
-from lint.corpus import CACHE_DIR, write_cache_file
+from lint.corpus import CACHE_DIR, open_database, retrying, write_cache_folder
 from lint.findings import Finding, Fix, Severity
 
-RESULTS_FILE = "results-v1.json"
-CACHE_VERSION = 1
+T = TypeVar("T")
+RESULTS_FILE = "results-v2.sqlite"
+CACHE_VERSION = 2
+BATCH = 500  # rows looked up or written at a time
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    path TEXT PRIMARY KEY,  -- absolute
+    fingerprint TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL,
+    findings TEXT NOT NULL);  -- JSON list of the findings, without their path
+"""
 
 
 def _stamp(paths: Iterable[Path]) -> list:
@@ -75,47 +87,98 @@ def _decode(data: dict, display: str) -> Finding:
 class ResultCache:
     def __init__(self, root: Path, fingerprint: str):
         self.path = root / CACHE_DIR / RESULTS_FILE
-        self.root = root
         self.fingerprint = fingerprint
-        self.entries: dict[str, dict] = {}
-        self.changed = False
-        try:
-            data = jsonio.loads(self.path.read_bytes())
-            if (data.get("version") == CACHE_VERSION and data.get("fingerprint") == fingerprint
-                    and isinstance(data.get("files"), dict)):
-                self.entries = data["files"]
-        except (OSError, ValueError, AttributeError):
-            pass  # missing or corrupt: rebuilt
+        self.pending: list[tuple] = []  # rows not written yet
+        self.touched: list[tuple] = []  # (mtime_ns, path) of files touched but unchanged
+        self.db: sqlite3.Connection | None = None
+        self.usable = True
 
-    def _key(self, path: str) -> str:
+    def _use(self, action: Callable[[sqlite3.Connection], T]) -> T | None:
+        """`action(db)` on the database, opened on first use. A damaged database is replaced by an
+        empty one; None (and the run goes on without the cache) when it cannot be used."""
+        def attempt():
+            try:
+                if self.db is None:
+                    write_cache_folder(self.path.parent)
+                    self.db = open_database(self.path, _SCHEMA, CACHE_VERSION)
+                return action(self.db)
+            except sqlite3.DatabaseError:
+                self.close()  # rolls back what the action began
+                raise
+
+        result = retrying(self.path, attempt) if self.usable else None
+        if result is None:
+            self.close()
+            self.usable = False
+        return result
+
+    @staticmethod
+    def _key(path: str) -> str:
         path = os.fspath(path)
         return path if os.path.isabs(path) else os.path.abspath(path)
 
-    def get(self, path: str, display: str) -> list[Finding] | None:
-        """The cached findings of an unchanged file, else None."""
-        entry = self.entries.get(self._key(path))
-        if not isinstance(entry, dict):
-            return None
+    def lookup(self, files: list[tuple[str, str]]) -> list[list[Finding] | None]:
+        """The cached findings of each (path, display path) whose file is unchanged, else None."""
+        def rows(db: sqlite3.Connection) -> list[tuple]:
+            found = []
+            for start in range(0, len(files), BATCH):
+                chunk = [self._key(path) for path, _ in files[start:start + BATCH]]
+                found += db.execute(f"SELECT path, size, mtime_ns, sha256, findings FROM results WHERE fingerprint = ? "
+                                    f"AND path IN ({', '.join('?' * len(chunk))})", (self.fingerprint, *chunk))
+            return found
+
+        where = {self._key(path): i for i, (path, _) in enumerate(files)}
+        out: list[list[Finding] | None] = [None] * len(files)
+        for key, size, mtime_ns, digest, findings in self._use(rows) or []:
+            path, display = files[where[key]]
+            if self._unchanged(path, key, size, mtime_ns, digest):
+                try:
+                    out[where[key]] = [_decode(f, display) for f in jsonio.loads(findings)]
+                except (KeyError, TypeError, ValueError):
+                    pass  # a damaged row: the file is checked again
+        return out
+
+    def _unchanged(self, path: str, key: str, size: int, mtime_ns: int, digest: str) -> bool:
         try:
-            st = os.stat(path)
-            if entry["size"] != st.st_size:
-                return None
-            if entry["mtime_ns"] != st.st_mtime_ns:  # touched: the same bytes are still a hit
+            stat = os.stat(path)
+            if stat.st_size != size:
+                return False
+            if stat.st_mtime_ns != mtime_ns:  # touched: the same bytes are still a hit
                 with open(path, "rb") as file:
-                    if hashlib.sha256(file.read()).hexdigest() != entry["sha256"]:
-                        return None
-                entry["mtime_ns"] = st.st_mtime_ns
-                self.changed = True
-            return [_decode(f, display) for f in entry["findings"]]
-        except (OSError, KeyError, TypeError, ValueError):
-            return None
+                    if hashlib.sha256(file.read()).hexdigest() != digest:
+                        return False
+                self.touched.append((stat.st_mtime_ns, key))
+            return True
+        except OSError:
+            return False
 
     def put(self, path: str, raw_size: int, mtime_ns: int, digest: str, findings: list[Finding]) -> None:
-        self.entries[self._key(path)] = {"size": raw_size, "mtime_ns": mtime_ns, "sha256": digest,
-                                         "findings": [_encode(f) for f in findings]}
-        self.changed = True
+        self.pending.append((self._key(path), self.fingerprint, raw_size, mtime_ns, digest,
+                             jsonio.dumps([_encode(f) for f in findings]).decode("utf-8")))
+        if len(self.pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        def write(db: sqlite3.Connection) -> bool:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", self.pending)
+            db.executemany("UPDATE results SET mtime_ns = ? WHERE path = ?", self.touched)
+            db.execute("COMMIT")
+            return True
+
+        if self.pending or self.touched:
+            self._use(write)
+        self.pending, self.touched = [], []
 
     def save(self) -> None:
-        if self.changed:
-            write_cache_file(self.path, {"version": CACHE_VERSION, "fingerprint": self.fingerprint,
-                                         "files": self.entries})
+        """Write what is pending and close the database."""
+        self._flush()
+        self.close()
+
+    def close(self) -> None:
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None

@@ -151,15 +151,15 @@ class Linter:
             cache = ResultCache(ctx.root, fingerprint(self, ctx, digest))
         elif any(r.uses_corpus for r in self.rules) and files:
             ctx.corpus  # noqa: B018 - built once, before the workers fork, so they share it
-        cached = {i: cache.get(path, display) for i, (path, display) in enumerate(files)} if cache else {}
-        todo = [item for i, item in enumerate(files) if cached.get(i) is None]
+        cached = cache.lookup(files) if cache else [None] * len(files)
+        todo = [item for item, findings in zip(files, cached) if findings is None]
         if todo:
             self.prepare(ctx)  # before the workers fork, so they share the loaded data
         checked = ordered_map(lambda item: self._check_file(ctx, *item), todo, jobs)
         report.sources = _Sources({}, self.config.max_file_size)
         for i, (path, display) in enumerate(files):
             report.files.append(display)
-            findings = cached.get(i)
+            findings = cached[i]
             if findings is None:
                 findings, errors, signature = next(checked)
                 report.internal_errors += errors

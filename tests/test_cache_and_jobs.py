@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import sys
 
 import pytest
@@ -16,7 +17,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import make_corpus  # noqa: E402
 
 from lint import runner  # noqa: E402
-from lint.result_cache import RESULTS_FILE  # noqa: E402
+from lint.result_cache import CACHE_VERSION, RESULTS_FILE  # noqa: E402
 
 N = 160  # enough for two workers (lint.parallel.MIN_ITEMS_PER_JOB) and the result cache
 
@@ -140,14 +141,58 @@ def test_retitled_target_reaches_the_articles_linking_to_it(hrlint, site):
                for f in new)
 
 
-@pytest.mark.parametrize("damage", [b"", b"{", b"[]", b'{"version": 1, "fingerprint": "x", "files": 3}',
-                                    b"\x00\xff garbage"])
-def test_corrupt_result_cache_is_rebuilt(hrlint, site, damage):
+def result_rows(site) -> int:
+    """Rows of the result cache; asserts the database is intact and of the current version."""
+    db = sqlite3.connect(site / ".hrlint_cache" / RESULTS_FILE)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("PRAGMA user_version").fetchone() == (CACHE_VERSION,)
+        return db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("damage", ["empty", "garbage", "json", "truncated", "pages", "version"])
+def test_corrupt_result_cache_is_rebuilt(hrlint, site, loads, damage):
     first = check(hrlint, site)
     cache = site / ".hrlint_cache" / RESULTS_FILE
-    cache.write_bytes(damage)
+    raw = cache.read_bytes()
+    if damage == "version":
+        db = sqlite3.connect(cache)
+        db.execute("PRAGMA user_version = 1")
+        db.close()
+    else:
+        cache.write_bytes({"empty": b"", "garbage": b"\x00\xff garbage", "json": b'{"version": 1, "files": {}}',
+                           "truncated": raw[:len(raw) // 2], "pages": raw[:4096] + b"\xff" * (len(raw) - 4096)}[damage])
+    loads.clear()
     assert check(hrlint, site) == first
-    assert json.loads(cache.read_bytes())["version"] == 1
+    assert len(loads) == N  # nothing trusted from the damaged cache
+    assert result_rows(site) == N
+
+
+def test_results_of_another_configuration_are_not_used(hrlint, site, loads):
+    first = check(hrlint, site)
+    config = site / "hrlint.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "rules:\n  stigma:\n    severity: info\n", encoding="utf-8")
+    loads.clear()
+    assert check(hrlint, site) != first
+    assert len(loads) == N
+    config.write_text(original, encoding="utf-8")
+    loads.clear()
+    assert check(hrlint, site) == first
+    assert len(loads) == N  # the rows were replaced by the other configuration's
+    assert result_rows(site) == N
+
+
+def test_unwritable_result_cache_is_not_used(hrlint, site, loads):
+    first = check(hrlint, site)
+    cache = site / ".hrlint_cache" / RESULTS_FILE
+    cache.unlink()
+    cache.mkdir()  # cannot be opened as a database
+    loads.clear()
+    assert check(hrlint, site) == first
+    assert len(loads) == N
 
 
 def test_no_cache_writes_nothing(hrlint, site):
