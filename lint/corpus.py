@@ -139,13 +139,12 @@ class _Lookup:
 
     @property
     def repeated(self) -> set[str]:
-        """The keys that more than one article has (computed once per process), and the keys of
-        the articles read again in this run (one of them may now share its key)."""
+        """The keys that more than one article has (computed once per process; not for an index
+        that checks freshness: one of the articles read again may now share its key)."""
         if self._repeated is None:
             self._repeated = {k for k, in self.index.query(
                 f"SELECT {self.column} FROM articles WHERE {self.column} IS NOT NULL "
                 f"GROUP BY {self.column} HAVING COUNT(*) > 1")}
-            self._repeated |= {_key(a, self.column) for a in self.index.overlay.values() if a is not None}
         return self._repeated
 
 
@@ -157,7 +156,7 @@ class CorpusIndex:
     temporary one with --no-cache). Lookups read only the rows they need, so a large corpus costs
     neither the time to load every entry nor the memory of holding them in each worker process."""
 
-    def __init__(self, root: Path, database: Path, digest: str, paths: frozenset[str] = frozenset(),
+    def __init__(self, root: Path, database: Path, digest: str,
                  overlay: dict[str, Article | None] | None = None, max_bytes: int = 0):
         """`overlay` (with `max_bytes`, the file size limit): given when the database may be stale
         (the tree was not walked); it holds the articles read again (None: no longer an article),
@@ -168,7 +167,7 @@ class CorpusIndex:
         self.overlay = overlay if overlay is not None else {}
         self.checks_freshness = overlay is not None
         self.max_bytes = max_bytes
-        self._paths = paths
+        self._paths: frozenset[str] | None = None
         self._rechecked: set[str] = set()
         self._connection: sqlite3.Connection | None = None
         self._pid = -1  # connections are per process: a forked worker opens its own
@@ -182,7 +181,9 @@ class CorpusIndex:
 
     @property
     def paths(self) -> frozenset[str]:
-        """The paths of every article, as of this run."""
+        """The paths of every article, as of this run (read once per process)."""
+        if self._paths is None:
+            self._paths = frozenset(path for path, in self.query("SELECT path FROM articles"))
         if not self.overlay:
             return self._paths
         return (self._paths - self.overlay.keys()) | {p for p, a in self.overlay.items() if a is not None}
@@ -501,12 +502,11 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             db.executemany("INSERT INTO folders VALUES (?, ?)", folder_rows.items())
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("digest", digest[0]), ("walk", walk_key)])
             db.execute("COMMIT")
-        paths = frozenset(path for path, in db.execute("SELECT path FROM articles"))
     finally:
         db.close()
     if not trusting:
-        return CorpusIndex(root, database, digest[0], paths)
-    index = CorpusIndex(root, database, digest[0], paths, overlay={}, max_bytes=config.max_file_size)
+        return CorpusIndex(root, database, digest[0])
+    index = CorpusIndex(root, database, digest[0], overlay={}, max_bytes=config.max_file_size)
     for target in targets or []:
         rel = relative_to(Path(target), root)
         if not os.path.isabs(rel):

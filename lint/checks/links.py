@@ -290,8 +290,10 @@ Example: a copied article that kept the original's `id`.
 
     def prepare(self, ctx):
         super().prepare(ctx)
-        for _, table, _ in self.tables(ctx.corpus):
-            table.repeated  # noqa: B018 - before the workers fork
+        if not ctx.corpus.checks_freshness:  # before the workers fork, what check() uses
+            ctx.corpus.paths  # noqa: B018
+            for _, table, _ in self.tables(ctx.corpus):
+                table.repeated  # noqa: B018
 
     @staticmethod
     def tables(index):
@@ -306,7 +308,7 @@ Example: a copied article that kept the original's `id`.
             value = data.get(key)
             if value is None or isinstance(value, (dict, list)):
                 continue
-            if rel in index.paths and norm(value) not in table.repeated:
+            if not index.checks_freshness and rel in index.paths and norm(value) not in table.repeated:
                 continue  # its index entry (fresh in this run) is the only one with this key: this file
             others = [a.path for a in table.get(norm(value), []) if a.path != rel]
             if others:

@@ -90,39 +90,41 @@ def keep_case(original: str, replacement: str) -> str:
     return replacement  # lower case, or an acronym such as "IV drug users"
 
 
-@dataclass
 class Gates:
-    """An entry's context conditions, compiled once (see `context` in rules/stigma.schema.json)."""
+    """An entry's context conditions (see `context` in rules/stigma.schema.json), compiled when
+    the entry first matches: most entries never match a given file."""
 
-    not_before: re.Pattern | None = None  # a phrase right before the term cancels it
-    not_after: re.Pattern | None = None  # a phrase right after the term cancels it
-    near: re.Pattern | None = None  # one of these words must be within `window` words
-    window: int = 6
-    figurative: re.Pattern | None = None  # one of these within 3 words after: info
+    def __init__(self, context: dict[str, Any] | None = None):
+        self.context = context or {}
+        self._compiled: tuple | None = None
 
-    @classmethod
-    def compile(cls, context: dict[str, Any]) -> "Gates":
-        def words(key: str, prefix: str, suffix: str) -> re.Pattern | None:
-            phrases = [_norm(p) for p in context.get(key, [])]
-            return re.compile(prefix + trie_regex(phrases) + suffix, re.I) if phrases else None
+    def compiled(self) -> tuple:
+        """(not_before, not_after, near, window, figurative): a phrase right before or right after
+        the term cancels it; one of the `near` words must be within `window` words; one of the
+        figurative words within 3 words after lowers it to info."""
+        if self._compiled is None:
+            def words(key: str, prefix: str, suffix: str) -> re.Pattern | None:
+                phrases = [_norm(p) for p in self.context.get(key, [])]
+                return re.compile(prefix + trie_regex(phrases) + suffix, re.I) if phrases else None
 
-        return cls(words("not_before", r"(?<![\w-])", r"[\s-]*\Z"), words("not_after", r"[\s-]*", r"(?!\w)"),
-                   words("near", r"(?<![\w-])", r"(?![\w-])"), int(context.get("window", 6)),
-                   words("figurative_after", r"(?<![\w-])", r"(?![\w-])"))
+            self._compiled = (words("not_before", r"(?<![\w-])", r"[\s-]*\Z"), words("not_after", r"[\s-]*", r"(?!\w)"),
+                              words("near", r"(?<![\w-])", r"(?![\w-])"), int(self.context.get("window", 6)),
+                              words("figurative_after", r"(?<![\w-])", r"(?![\w-])"))
+        return self._compiled
 
     def verdict(self, text: str, a: int, b: int, severity: Severity) -> tuple[Severity, str] | None:
         """None to drop the match at [a, b), else its (severity, note)."""
-        if self.not_before and self.not_before.search(text, max(0, a - 60), a):
+        not_before, not_after, near, window, figurative = self.compiled()
+        if not_before and not_before.search(text, max(0, a - 60), a):
             return None
-        if self.not_after and self.not_after.match(text, b, b + 60):
+        if not_after and not_after.match(text, b, b + 60):
             return None
-        if self.near:
-            reach = self.window * 20
-            nearby = " ".join(_WORD.findall(text, max(0, a - reach), a)[-self.window:]
-                              + _WORD.findall(text, b, b + reach)[:self.window])
-            if not self.near.search(nearby):
+        if near:
+            reach = window * 20
+            nearby = " ".join(_WORD.findall(text, max(0, a - reach), a)[-window:] + _WORD.findall(text, b, b + reach)[:window])
+            if not near.search(nearby):
                 return None
-        if self.figurative and self.figurative.search(" ".join(_WORD.findall(text, b, b + 60)[:3])):
+        if figurative and figurative.search(" ".join(_WORD.findall(text, b, b + 60)[:3])):
             return Severity.INFO, "figurative"
         return severity, ""
 
@@ -148,7 +150,7 @@ class Catalog:
         self.sources = raw.get("sources", {})
         self.entries = [Entry(e["id"], e["rule"], [_norm(t) for t in e["terms"]], Severity.parse(e["severity"]),
                               e["message"], e.get("alternatives", []), e.get("sources", []),
-                              Gates.compile(e.get("context") or {}), e.get("fix")) for e in raw.get("entries", [])]
+                              Gates(e.get("context")), e.get("fix")) for e in raw.get("entries", [])]
         self.by_term = {t: entry for entry in self.entries for t in entry.terms}
         self.pattern = _whole_words(list(self.by_term))
         self.exceptions = _whole_words([_norm(x["phrase"]) for x in raw.get("exceptions", [])])
