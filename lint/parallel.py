@@ -8,10 +8,7 @@ available (Windows, or a platform that forbids it) the work runs in this process
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -38,9 +35,16 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator
     arrive (the caller never holds every result at once). `fn` must not raise."""
     global _task
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs > 1:
+        import multiprocessing  # here, not at the top: a run on a few files never starts a process
+
+        jobs = jobs if "fork" in multiprocessing.get_all_start_methods() else 1
+    if jobs <= 1:
         yield from map(fn, items)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     _task = fn
     # Objects alive now (rules, catalogs, the corpus index) live for the whole run: moved out of
     # the cyclic collector's reach, workers neither scan them nor copy the pages that hold them.
