@@ -11,6 +11,7 @@ from lint.config import Config
 from lint.document import Document, Region
 from lint.regions import prose_regions
 from lint.schemas import Schema, SchemaStore
+from lint.verified import Verified
 
 SCHEMA_KEY = "_schema"
 
@@ -28,8 +29,19 @@ class Context:
     targets: list[str] | None = None  # the files of a run on a few files: the index may skip its walk
 
     def __post_init__(self) -> None:
+        self.verified = Verified(self.cache_folder)
         if self.schemas is None:
-            self.schemas = SchemaStore(self.config.schema_dirs)
+            self.schemas = SchemaStore(self.config.schema_dirs, self.verified)
+
+    def cache_folder(self) -> Path | None:
+        """`.hrlint_cache/` at the content root (made and tagged if needed), None with --no-cache."""
+        if not self.use_cache:
+            return None
+        from lint.corpus import CACHE_DIR, write_cache_folder
+
+        folder = self.root / CACHE_DIR
+        write_cache_folder(folder)
+        return folder
 
     def schema_name(self, doc: Document) -> str:
         data = doc.data

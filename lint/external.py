@@ -15,7 +15,6 @@ import os
 import re
 import socket
 import ssl
-import tempfile
 import threading
 import time
 import urllib.error
@@ -26,6 +25,8 @@ from email.message import Message
 from pathlib import Path
 from typing import Iterable, Sequence
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
+
+from lint import jsonio
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +238,7 @@ class _Cache:
             return
         fresh = {url: e for url, e in self.entries.items() if now - e["checked"] < self.max_age}
         try:
-            _write_atomic(self.path, {"version": CACHE_VERSION, "results": fresh})
+            jsonio.write_atomic(self.path, {"version": CACHE_VERSION, "results": fresh})
         except OSError as exc:
             log.warning("could not write link cache %s: %s", self.path, exc)
 
@@ -247,24 +248,6 @@ def _valid_entry(entry: object) -> bool:
             and type(entry.get("status")) is int
             and isinstance(entry.get("checked"), (int, float))
             and not isinstance(entry.get("checked"), bool))
-
-
-def _write_atomic(path: Path, data: dict) -> None:
-    """Write JSON to a temp file in the same folder, fsync it, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class ExternalChecker:

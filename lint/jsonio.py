@@ -5,6 +5,9 @@ beyond 64 bits, which YAML allows in an `id`)."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -29,3 +32,22 @@ def dumps_pretty(data: Any) -> str:
 def loads(raw: bytes | str) -> Any:
     """Parse JSON; raises ValueError when it is not valid JSON."""
     return orjson.loads(raw)
+
+
+def write_atomic(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file in the same folder, fsync it, then rename it over `path`
+    (readers see the old file or the new one, never a part). Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(dumps(data))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

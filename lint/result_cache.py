@@ -119,15 +119,17 @@ class ResultCache:
 
     def lookup(self, files: list[tuple[str, str]]) -> list[list[Finding] | None]:
         """The cached findings of each (path, display path) whose file is unchanged, else None."""
+        keys = [self._key(path) for path, _ in files]
+
         def rows(db: sqlite3.Connection) -> list[tuple]:
             found = []
-            for start in range(0, len(files), BATCH):
-                chunk = [self._key(path) for path, _ in files[start:start + BATCH]]
+            for start in range(0, len(keys), BATCH):
+                chunk = keys[start:start + BATCH]
                 found += db.execute(f"SELECT path, size, mtime_ns, sha256, findings FROM results WHERE fingerprint = ? "
                                     f"AND path IN ({', '.join('?' * len(chunk))})", (self.fingerprint, *chunk))
             return found
 
-        where = {self._key(path): i for i, (path, _) in enumerate(files)}
+        where = {key: i for i, key in enumerate(keys)}
         out: list[list[Finding] | None] = [None] * len(files)
         for key, size, mtime_ns, digest, findings in self._use(rows) or []:
             path, display = files[where[key]]

@@ -21,6 +21,7 @@ import yaml
 from lint.data import SAFE_LOADER, data_dir
 from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
+from lint.verified import UNKEPT, Verified
 
 CONTEXT_CHARS = 300  # how far around a match quote detection looks
 MAX_MATCHES = 2000  # per document: more than a report shows for one file (runner.MAX_FINDINGS_PER_FILE)
@@ -204,22 +205,21 @@ def _quoted(text: str, a: int, b: int) -> bool:
 _SCHEMA_FILE = "stigma.schema.json"
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, verified: Verified) -> dict[str, Any]:
+    """A catalog file, parsed (once per process per content) and validated unless these bytes
+    passed before (`verified`)."""
     try:
-        return _read_cached(path, path.stat().st_mtime_ns)
-    except OSError as exc:
+        content = path.read_bytes()
+        raw = _parse(content)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read stigma catalog: {exc}".replace("\n", " ")) from None
+    verified.check("stigma-catalog", content, lambda: _validate(raw, str(path)))
+    return raw
 
 
 @lru_cache(maxsize=16)
-def _read_cached(path: Path, mtime_ns: int) -> dict[str, Any]:
-    """A catalog file, parsed and validated once per process (and again when it changes)."""
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RuleError(f"{path}: cannot read stigma catalog: {exc}".replace("\n", " ")) from None
-    _validate(raw, str(path))
-    return raw
+def _parse(content: bytes) -> dict[str, Any]:
+    return yaml.load(content.decode("utf-8"), Loader=SAFE_LOADER)
 
 
 def _validate(raw: Any, where: str) -> None:
@@ -232,12 +232,12 @@ def _validate(raw: Any, where: str) -> None:
         raise RuleError(f"{where}: invalid stigma catalog at {at}: {error.message}")
 
 
-def build_catalog(settings: dict[str, Any]) -> Catalog:
+def build_catalog(settings: dict[str, Any], verified: Verified = UNKEPT) -> Catalog:
     """The bundled catalog plus the config's `stigma` settings (extra catalogs, entries, overrides)."""
-    raw = _read(data_dir("rules") / "stigma.yaml")
+    raw = _read(data_dir("rules") / "stigma.yaml", verified)
     entries, exceptions, sources = list(raw.get("entries", [])), list(raw.get("exceptions", [])), dict(raw.get("sources", {}))
     for path in settings.get("catalogs", []):
-        extra = _read(path)
+        extra = _read(path, verified)
         entries += extra.get("entries", [])
         exceptions += extra.get("exceptions", [])
         sources.update(extra.get("sources", {}))
@@ -258,7 +258,7 @@ def build_catalog(settings: dict[str, Any]) -> Catalog:
 
 def find(doc, ctx) -> list[tuple]:
     """Every stigma match of a document, shared by the stigma rules: (region, a, b, entry, severity, note)."""
-    catalog = ctx.once("stigma", lambda: build_catalog(ctx.config.stigma))
+    catalog = ctx.once("stigma", lambda: build_catalog(ctx.config.stigma, ctx.verified))
     found = ((region, a, b, entry, severity, note)
              for region in ctx.regions(doc)
              for a, b, entry, severity, note in catalog.matches(region.text, region.lower))
@@ -275,7 +275,7 @@ class StigmaRule(Rule):
         return str(self.configured_severity) if self.configured_severity else "per-term"
 
     def prepare(self, ctx):
-        ctx.once("stigma", lambda: build_catalog(ctx.config.stigma))
+        ctx.once("stigma", lambda: build_catalog(ctx.config.stigma, ctx.verified))
 
     def check(self, doc, ctx):
         for region, a, b, entry, severity, note in ctx.memo(doc, "stigma", lambda: find(doc, ctx)):

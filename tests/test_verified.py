@@ -1,0 +1,83 @@
+"""Schemas and catalogs that passed their checks are not checked again (nor is jsonschema loaded
+for it) until their bytes change; the compiled check's `date` format agrees with jsonschema's."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from lint import schemas
+from lint.checks import stigma
+from lint.verified import VERIFIED_FILE
+
+SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}, "date": {"type": "string", "format": "date"}}}
+
+
+@pytest.fixture
+def site(write):
+    return write({"hrlint.yaml": "default-schema: mini\nschema-dirs: [schemas]\n",
+                  "schemas/mini.schema.json": json.dumps(SCHEMA),
+                  "a.md": "---\nid: 1\ndate: 2024-02-30\n---\n&nbsp;\n"})
+
+
+@pytest.fixture
+def checks(monkeypatch):
+    """Count the schema and catalog checks that run."""
+    seen: list[str] = []
+    check_schema, validate = schemas._check_schema, stigma._validate
+    monkeypatch.setattr(schemas, "_check_schema", lambda schema, path: (seen.append(path.name), check_schema(schema, path)))
+    monkeypatch.setattr(stigma, "_validate", lambda raw, where: (seen.append(where.rsplit("/", 1)[-1]), validate(raw, where)))
+    return seen
+
+
+def findings(hrlint, site, *args):
+    result = hrlint("check", "--format", "json", *args, ".", cwd=site)
+    assert result.exit_code == 1, result.stderr
+    return [(f["rule"], f["line"], f["column"], f["message"]) for f in result.findings]
+
+
+def test_checked_once_then_remembered(hrlint, site, checks):
+    first = findings(hrlint, site)
+    assert first == [("schema/format", 3, 7, "`date` must be a valid date, found text `2024-02-30`")]
+    assert sorted(checks) == ["mini.schema.json", "stigma.yaml"]
+    assert (site / ".hrlint_cache" / VERIFIED_FILE).is_file()
+    checks.clear()
+    assert findings(hrlint, site) == first
+    assert checks == []
+
+
+def test_changed_schema_is_checked_again(hrlint, site, checks):
+    findings(hrlint, site)
+    (site / "schemas" / "mini.schema.json").write_text(json.dumps({**SCHEMA, "type": "strnig"}), encoding="utf-8")
+    checks.clear()
+    result = hrlint("check", ".", cwd=site)
+    assert checks == ["mini.schema.json"]
+    assert result.exit_code == 2 and "invalid JSON Schema" in result.stderr
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b'{"a": 1}', b"[1, 2]", b"\xff\xfe"])
+def test_damaged_record_means_checking_again(hrlint, site, checks, damage):
+    first = findings(hrlint, site)
+    (site / ".hrlint_cache" / VERIFIED_FILE).write_bytes(damage)
+    checks.clear()
+    assert findings(hrlint, site) == first
+    assert sorted(checks) == ["mini.schema.json", "stigma.yaml"]
+
+
+def test_no_cache_checks_every_time(hrlint, site, checks):
+    findings(hrlint, site, "--no-cache")
+    checks.clear()
+    findings(hrlint, site, "--no-cache")
+    assert sorted(checks) == ["mini.schema.json", "stigma.yaml"]
+    assert not (site / ".hrlint_cache").exists()
+
+
+@pytest.mark.parametrize("value", [
+    "2024-07-15", "2024-02-29", "2023-02-29", "2024-02-30", "2024-13-01", "2024-00-10", "0000-01-01",
+    "0001-01-01", "9999-12-31", "2024-7-15", "20240715", "2024-07-15T00:00:00", "2024-07-15 ", " 2024-07-15",
+    "2024-07-15\n", "２０２４-07-15", "2024-W01-1", "", "July 15, 2024", 20240715, None, True, ["2024-07-15"]])
+def test_date_format_agrees_with_jsonschema(value):
+    expected = jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
+    assert schemas._Formats(SCHEMA).conforms(value, "date") is expected
