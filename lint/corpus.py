@@ -415,19 +415,17 @@ def _folder_rows(root: Path, folders: list[tuple[str, int, int]] | None) -> dict
             for path, mtime, read_at in folders or []}
 
 
-def _below(folder: str, column: str = "path") -> tuple[str, tuple]:
-    """SQL condition and arguments: `column` is `folder` or below it ("" is the root)."""
+def _below(folder: str) -> tuple[str, tuple]:
+    """SQL condition and arguments: `path` is `folder` or below it ("" is the root)."""
     if not folder:
         return "1", ()
-    return f"({column} = ? OR ({column} >= ? AND {column} < ?))", (folder, folder + "/", folder + "0")
+    return "(path = ? OR (path >= ? AND path < ?))", (folder, folder + "/", folder + "0")
 
 
-def _changed_folders(db: sqlite3.Connection, root: Path, walk_key: str) -> list[str] | None:
+def _changed_folders(db: sqlite3.Connection, root: Path) -> list[str] | None:
     """The folders to walk again: those whose mtime is not the one the last walk recorded (a
     file was added, removed or renamed in them), without the ones below another; None (walk
-    everything) when the last walk had other settings or recorded no folders."""
-    if db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone() != (walk_key,):
-        return None
+    everything) when the last walk recorded no folders."""
     recorded = db.execute("SELECT path, mtime_ns FROM folders ORDER BY path").fetchall()
     if not recorded:
         return None
@@ -455,7 +453,8 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
     db = open_database(database)
     try:
         walk_key = _walk_key(root, config)
-        subtrees = _changed_folders(db, root, walk_key) if targets is not None else None
+        same_settings = db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone() == (walk_key,)
+        subtrees = _changed_folders(db, root) if targets is not None and same_settings else None
         trusting = subtrees is not None
         subtrees = [""] if subtrees is None else subtrees
         known, old_folders, walked, folders = {}, {}, [], []
@@ -482,9 +481,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
                 stale.append((path, rel, old[2] if old else None, config.max_file_size))
         gone = [(rel,) for rel in known.keys() - seen]
         folder_rows = _folder_rows(root, folders)
-        same_walk = (folder_rows == old_folders
-                     and db.execute("SELECT value FROM meta WHERE key = 'walk'").fetchone() == (walk_key,))
-        if stale or gone or digest is None or not same_walk:
+        if stale or gone or digest is None or not same_settings or folder_rows != old_folders:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM files WHERE path = ?", gone)
             db.executemany("DELETE FROM articles WHERE path = ?", gone)
