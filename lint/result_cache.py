@@ -92,6 +92,7 @@ class ResultCache:
         self.touched: list[tuple] = []  # (mtime_ns, path) of files touched but unchanged
         self.db: sqlite3.Connection | None = None
         self.usable = True
+        self.wrote = False
 
     def _use(self, action: Callable[[sqlite3.Connection], T]) -> T | None:
         """`action(db)` on the database, opened on first use. A damaged database is replaced by an
@@ -169,12 +170,16 @@ class ResultCache:
             return True
 
         if self.pending or self.touched:
-            self._use(write)
+            self.wrote = self._use(write) or self.wrote
         self.pending, self.touched = [], []
 
     def save(self) -> None:
-        """Write what is pending and close the database."""
+        """Write what is pending and close the database. A run that wrote results also drops the
+        rows of other fingerprints (another configuration, or files since removed), so the cache
+        does not grow with every change."""
         self._flush()
+        if self.wrote:
+            self._use(lambda db: db.execute("DELETE FROM results WHERE fingerprint != ?", (self.fingerprint,)) and True)
         self.close()
 
     def close(self) -> None:

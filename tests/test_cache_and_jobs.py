@@ -181,8 +181,15 @@ def test_results_of_another_configuration_are_not_used(hrlint, site, loads):
     config.write_text(original, encoding="utf-8")
     loads.clear()
     assert check(hrlint, site) == first
-    assert len(loads) == N  # the rows were replaced by the other configuration's
+    assert len(loads) == N
     assert result_rows(site) == N
+
+
+def test_results_of_removed_files_are_dropped(hrlint, site):
+    check(hrlint, site)
+    sorted(site.rglob("*.md"))[0].unlink()  # the index changes, and with it the fingerprint
+    check(hrlint, site)
+    assert result_rows(site) == N - 1
 
 
 def test_unwritable_result_cache_is_not_used(hrlint, site, loads):
