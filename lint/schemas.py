@@ -101,7 +101,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 class _Formats:
     """`format` checks for the compiled check: jsonschema's (loaded on first use), except `date`,
     checked here exactly as jsonschema checks it: nearly every article has a date, and loading
-    jsonschema costs about 0.15 s, a third of a one-file run. (tests/test_schema_rules.py holds
+    jsonschema costs about 0.15 s, a third of a one-file run. (tests/test_verified.py holds
     the two to the same answers.)"""
 
     def __init__(self, schema: dict[str, Any]):
