@@ -12,7 +12,7 @@ import json
 import re
 from itertools import islice
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +154,12 @@ class Catalog:
                               Gates(e.get("context")), e.get("fix")) for e in raw.get("entries", [])]
         self.by_term = {t: entry for entry in self.entries for t in entry.terms}
         self.pattern = _whole_words(list(self.by_term))
-        self.exceptions = _whole_words([_norm(x["phrase"]) for x in raw.get("exceptions", [])])
+        self.exception_phrases = [_norm(x["phrase"]) for x in raw.get("exceptions", [])]
+
+    @cached_property
+    def exceptions(self) -> WholeWords | None:
+        """One pattern for every exception phrase, compiled when a term is first found."""
+        return _whole_words(self.exception_phrases)
 
     def matches(self, text: str, low: str | None = None):
         """(start, end, entry, severity, note) of every finding-worthy term in `text` (`low`: the
