@@ -178,6 +178,7 @@ class CorpusIndex:
         self.by_title = _Lookup(self, "title_key")  # whitespace- and case-normalised titles
         self._similar: dict[str, list[str]] = {}
         self._folders: dict[str | None, list[str]] = {}
+        self.stats: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns) of the files this run's walk found
 
     @property
     def paths(self) -> frozenset[str]:
@@ -467,7 +468,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             walked += found
             folders += getattr(found, "folders", None) or []
         digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
-        stale, seen = [], set()
+        stale, seen, stats = [], set(), {}
         prefix = len(os.path.join(str(root), ""))
         for path in walked:  # path strings below root
             rel = path[prefix:].replace(os.sep, "/")
@@ -476,6 +477,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             except OSError:
                 continue
             seen.add(rel)
+            stats[path] = (stat.st_size, stat.st_mtime_ns)
             old = known.get(rel)
             if not old or old[0] != stat.st_size or old[1] != stat.st_mtime_ns:
                 stale.append((path, rel, old[2] if old else None, config.max_file_size))
@@ -502,7 +504,9 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
     finally:
         db.close()
     if not trusting:
-        return CorpusIndex(root, database, digest[0])
+        index = CorpusIndex(root, database, digest[0])
+        index.stats = stats
+        return index
     index = CorpusIndex(root, database, digest[0], overlay={}, max_bytes=config.max_file_size)
     for target in targets or []:
         rel = relative_to(Path(target), root)

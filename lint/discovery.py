@@ -60,6 +60,7 @@ def _walk(folder: Path, root: str, folders: list | None = None):
         except OSError:
             continue  # unreadable folder: its files are simply not found
         subfolders = []
+        same = folder_path == real_folder  # no link on the way: an entry's path is its real path
         for entry in entries:
             try:
                 if entry.is_symlink():
@@ -68,9 +69,9 @@ def _walk(folder: Path, root: str, folders: list | None = None):
                         yield entry.path, real  # a dangling link is reported as unreadable
                 elif entry.is_dir():
                     if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
-                        subfolders.append((entry.path, os.path.join(real_folder, entry.name)))
+                        subfolders.append((entry.path, entry.path if same else os.path.join(real_folder, entry.name)))
                 elif entry.is_file():
-                    yield entry.path, os.path.join(real_folder, entry.name)
+                    yield entry.path, entry.path if same else os.path.join(real_folder, entry.name)
             except OSError:
                 continue
         stack.extend(reversed(subfolders))

@@ -118,39 +118,50 @@ class ResultCache:
         path = os.fspath(path)
         return path if os.path.isabs(path) else os.path.abspath(path)
 
-    def lookup(self, files: list[tuple[str, str]]) -> list[list[Finding] | None]:
-        """The cached findings of each (path, display path) whose file is unchanged, else None."""
+    def lookup(self, files: list[tuple[str, str]],
+               stats: dict[str, tuple[int, int]] | None = None) -> list[list[Finding] | None]:
+        """The cached findings of each (path, display path) whose file is unchanged, else None.
+        `stats`: (size, mtime_ns) of files already stat-ed in this run (by the index walk)."""
         keys = [self._key(path) for path, _ in files]
+        where = {key: i for i, key in enumerate(keys)}
 
         def rows(db: sqlite3.Connection) -> list[tuple]:
+            columns = "SELECT path, size, mtime_ns, sha256, findings FROM results WHERE fingerprint = ?"
+            if len(keys) > BATCH and 4 * len(keys) >= db.execute("SELECT count(*) FROM results").fetchone()[0]:
+                return db.execute(columns, (self.fingerprint,)).fetchall()  # most rows: one scan is faster
             found = []
             for start in range(0, len(keys), BATCH):
                 chunk = keys[start:start + BATCH]
-                found += db.execute(f"SELECT path, size, mtime_ns, sha256, findings FROM results WHERE fingerprint = ? "
-                                    f"AND path IN ({', '.join('?' * len(chunk))})", (self.fingerprint, *chunk))
+                found += db.execute(f"{columns} AND path IN ({', '.join('?' * len(chunk))})", (self.fingerprint, *chunk))
             return found
 
-        where = {key: i for i, key in enumerate(keys)}
         out: list[list[Finding] | None] = [None] * len(files)
+        stats = stats or {}
         for key, size, mtime_ns, digest, findings in self._use(rows) or []:
-            path, display = files[where[key]]
-            if self._unchanged(path, key, size, mtime_ns, digest):
+            i = where.get(key)
+            if i is None:
+                continue
+            path, display = files[i]
+            if self._unchanged(path, key, size, mtime_ns, digest, stats.get(path)):
                 try:
-                    out[where[key]] = [_decode(f, display) for f in jsonio.loads(findings)]
+                    out[i] = [_decode(f, display) for f in jsonio.loads(findings)] if findings != "[]" else []
                 except (KeyError, TypeError, ValueError):
                     pass  # a damaged row: the file is checked again
         return out
 
-    def _unchanged(self, path: str, key: str, size: int, mtime_ns: int, digest: str) -> bool:
+    def _unchanged(self, path: str, key: str, size: int, mtime_ns: int, digest: str,
+                   known: tuple[int, int] | None = None) -> bool:
         try:
-            stat = os.stat(path)
-            if stat.st_size != size:
+            if known is None:
+                stat = os.stat(path)
+                known = stat.st_size, stat.st_mtime_ns
+            if known[0] != size:
                 return False
-            if stat.st_mtime_ns != mtime_ns:  # touched: the same bytes are still a hit
+            if known[1] != mtime_ns:  # touched: the same bytes are still a hit
                 with open(path, "rb") as file:
                     if hashlib.sha256(file.read()).hexdigest() != digest:
                         return False
-                self.touched.append((stat.st_mtime_ns, key))
+                self.touched.append((known[1], key))
             return True
         except OSError:
             return False

@@ -151,7 +151,8 @@ class Linter:
             cache = ResultCache(ctx.root, fingerprint(self, ctx, digest))
         elif any(r.uses_corpus for r in self.rules) and files:
             ctx.corpus  # noqa: B018 - built once, before the workers fork, so they share it
-        cached = cache.lookup(files) if cache else [None] * len(files)
+        stats = ctx.shared["corpus"].stats if "corpus" in ctx.shared else None  # stat-ed by the index walk
+        cached = cache.lookup(files, stats) if cache else [None] * len(files)
         todo = [item for item, findings in zip(files, cached) if findings is None]
         if todo:
             self.prepare(ctx)  # before the workers fork, so they share the loaded data

@@ -51,6 +51,17 @@ def loads(monkeypatch):
     return seen
 
 
+@pytest.fixture(params=["batched-lookups", "one-scan"])
+def lookups(request, monkeypatch):
+    """Both ways the result cache finds rows: `IN (...)` batches, or one scan of the table when
+    the run asks for most of it (more than BATCH files)."""
+    from lint import result_cache
+
+    if request.param == "one-scan":
+        monkeypatch.setattr(result_cache, "BATCH", 50)
+    assert (N > result_cache.BATCH) == (request.param == "one-scan")
+
+
 def check(hrlint, site, *args):
     result = hrlint("check", "--format", "json", "-j", "1", *args, ".", cwd=site)
     assert result.exit_code == 1, result.stderr
@@ -82,7 +93,7 @@ def test_index_lookups_are_the_same_with_a_tiny_memo(hrlint, site, monkeypatch):
     assert '"links/unresolved"' in expected and '"links/title-mismatch"' in expected
 
 
-def test_unchanged_files_come_from_the_cache(hrlint, site, loads):
+def test_unchanged_files_come_from_the_cache(hrlint, site, loads, lookups):
     first = check(hrlint, site)
     assert len(loads) == N
     assert (site / ".hrlint_cache" / RESULTS_FILE).is_file()
@@ -98,7 +109,7 @@ def test_text_output_from_the_cache_still_shows_excerpts(hrlint, site):
     assert "|" in first  # the source excerpt lines
 
 
-def test_an_edited_file_is_checked_again(hrlint, site, loads):
+def test_an_edited_file_is_checked_again(hrlint, site, loads, lookups):
     check(hrlint, site)
     article = sorted(site.rglob("*.md"))[3]
     text = article.read_text(encoding="utf-8")
@@ -110,7 +121,7 @@ def test_an_edited_file_is_checked_again(hrlint, site, loads):
     assert any(f["rule"] == "stigma/person-label" and f["path"] == loads[0] for f in findings)
 
 
-def test_touched_but_unchanged_file_is_a_hit(hrlint, site, loads):
+def test_touched_but_unchanged_file_is_a_hit(hrlint, site, loads, lookups):
     first = check(hrlint, site)
     article = sorted(site.rglob("*.md"))[5]
     os.utime(article, ns=(1, 1))
