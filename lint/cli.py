@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from lint import __version__
+from lint.output import FORMATS  # names only: a format's module is imported when it is used
 
 FAIL_ON = ("error", "warning", "info")
-FORMAT_NAMES = ("text", "json", "concise", "github", "sarif", "junit", "rdjson")
+FORMAT_NAMES = tuple(FORMATS)
 UNCHECKED_RULES = {"file/unreadable", "file/encoding", "file/too-large"}  # the file was not checked
 
 
@@ -73,7 +74,6 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
     """Check PATHS (files or folders; default: the current folder)."""
     from lint.config import ConfigError, load
     from lint.findings import Severity
-    from lint.output import FORMATS
     from lint.runner import Linter
 
     cwd = Path.cwd()

@@ -20,7 +20,6 @@ import sqlite3
 import subprocess
 import tempfile
 import unicodedata
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -589,6 +588,8 @@ def known_pages(settings: dict[str, Any], root: Path) -> set[str]:
     pages = {normalise_url(u) for u in settings.get("known-urls", [])}
     sitemap = settings.get("sitemap")
     if sitemap:
+        from xml.etree import ElementTree
+
         try:
             tree = ElementTree.parse(sitemap)
         except (OSError, ElementTree.ParseError) as exc:

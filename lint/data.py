@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -17,3 +19,9 @@ def data_dir(name: str) -> Path:
 
 # Rule data is read with PyYAML's C loader when it is available (same values, several times faster).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=16)
+def parse_yaml(content: bytes) -> Any:
+    """Rule data from the bytes of a YAML file (parsed once per process per content)."""
+    return yaml.load(content.decode("utf-8"), Loader=SAFE_LOADER)

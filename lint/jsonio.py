@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,8 @@ def loads(raw: bytes | str) -> Any:
 def write_atomic(path: Path, data: Any) -> None:
     """Write JSON to a temporary file in the same folder, fsync it, then rename it over `path`
     (readers see the old file or the new one, never a part). Raises OSError."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -7,9 +7,11 @@ the same interface: they read `ctx.corpus` and may report more in `finish(ctx)`.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from dataclasses import replace
-from importlib.metadata import entry_points
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from lint.findings import Finding, Fix, Severity
@@ -114,20 +116,76 @@ def _as_rules(obj: Any, origin: str) -> list[type[Rule]]:
     return out
 
 
+_ENTRY_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(?::\s*(?P<attr>[\w.]+)\s*)?(?:\[.*\]\s*)?$")
+
+
+def entry_points(group: str) -> list[tuple[str, str]]:
+    """(name, value) of the entry points of `group` declared by the distributions on sys.path,
+    the first distribution of a name winning: what `importlib.metadata.entry_points(group=group)`
+    finds, without importing importlib.metadata (about 50 ms, a sixth of a one-file run)."""
+    seen: set[str] = set()
+    found: list[tuple[str, str]] = []
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue  # a zip file, or gone
+        for name in names:
+            low = name.lower()
+            if not low.endswith((".dist-info", ".egg-info")):
+                continue
+            project = re.sub(r"[-_.]+", "_", low.rpartition(".")[0].partition("-")[0])
+            if project in seen:
+                continue
+            seen.add(project)
+            try:
+                with open(os.path.join(folder or ".", name, "entry_points.txt"), encoding="utf-8") as file:
+                    text = file.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            found += _section(text, group)
+    return found
+
+
+def _section(text: str, group: str) -> list[tuple[str, str]]:
+    """The `name = value` lines of one `[group]` of an entry_points.txt (INI) file."""
+    out, current = [], None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1].strip()
+        elif current == group and "=" in line:
+            name, value = line.split("=", 1)
+            out.append((name.strip(), value.strip()))
+    return out
+
+
+def _load(value: str) -> Any:
+    """The object an entry point names: `module` or `module:attribute.path`."""
+    m = _ENTRY_VALUE.match(value)
+    if not m:
+        raise ValueError(f"not an entry point reference: {value!r}")
+    obj = import_module(m["module"])
+    for part in (m["attr"] or "").split(".") if m["attr"] else ():
+        obj = getattr(obj, part)
+    return obj
+
+
 def load_rules() -> dict[str, type[Rule]]:
     """All registered rule classes by id, built-ins first, in registration order."""
     found: dict[str, type[Rule]] = {}
-    eps = list(entry_points(group=ENTRY_POINT_GROUP))
+    eps = entry_points(ENTRY_POINT_GROUP)
     sources: list[tuple[str, Any]] = []
-    if not any(ep.value.startswith("lint.checks.") for ep in eps):
+    if not any(value.startswith("lint.checks.") for _, value in eps):
         # Running from a source tree that is not installed: load the built-ins directly.
-        import importlib
-        sources += [(m, importlib.import_module(m).RULES) for m in _BUILTIN_MODULES]
-    for ep in sorted(eps, key=lambda e: (not e.value.startswith("lint."), e.name)):
+        sources += [(m, import_module(m).RULES) for m in _BUILTIN_MODULES]
+    for name, value in sorted(eps, key=lambda e: (not e[1].startswith("lint."), e[0])):
         try:
-            sources.append((f"{ep.name} = {ep.value}", ep.load()))
+            sources.append((f"{name} = {value}", _load(value)))
         except Exception as exc:  # a broken plugin must not take the run down silently
-            raise RuleError(f"cannot load rule plugin {ep.name} ({ep.value}): {exc}") from exc
+            raise RuleError(f"cannot load rule plugin {name} ({value}): {exc}") from exc
     for origin, obj in sources:
         for rule in _as_rules(obj, origin):
             if rule.id in found and found[rule.id] is not rule:

@@ -1,23 +1,31 @@
-"""Which schema and rule-data files passed their checks in an earlier run, so a run does not check
-them again. Checking a JSON Schema loads jsonschema (about 0.15 s, a third of a one-file run), and
-the stigma catalog is validated against its own schema; the data rarely changes between runs.
+"""Rule data and schemas remembered between runs, so a run on a few files (pre-commit) does not
+redo work whose input has not changed:
 
-The record is a list of SHA-256 digests of (what was checked, the hrlint version, the file's
-bytes) in `.hrlint_cache/verified-v1.json` at the content root. A digest is only ever added after
-its check passed, so changed bytes are checked again; a missing or damaged record means checking
-everything again. `--no-cache` neither reads nor writes it.
+- which schema and rule-data files passed their checks. Checking a JSON Schema loads jsonschema
+  (about 0.15 s, a third of a one-file run), and the stigma catalog is validated against its own
+  schema. The record is a list of SHA-256 digests of (what was checked, the hrlint version, the
+  file's bytes) in `.hrlint_cache/verified-v1.json`; a digest is only added after its check
+  passed, so changed bytes are checked again.
+- rule data parsed from YAML, kept as JSON in `.hrlint_cache/parsed-v1/<digest>.json` (the stigma
+  catalog: about 1 ms to read instead of 45 ms to parse). Only data that JSON gives back
+  unchanged is kept; the digest covers the bytes and the hrlint and PyYAML versions.
+
+Both live in the cache folder at the content root; missing or damaged files mean doing the work
+again. `--no-cache` neither reads nor writes them.
 """
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from lint import jsonio
 
 VERIFIED_FILE = "verified-v1.json"
+PARSED_DIR = "parsed-v1"
 KEEP = 256  # digests kept (the newest)
+KEEP_PARSED = 16  # parsed files kept (the newest)
 
 
 class Verified:
@@ -59,6 +67,39 @@ class Verified:
                 jsonio.write_atomic(path, digests)
             except OSError:
                 pass  # not kept: checked again next time
+
+
+    def parsed(self, content: bytes, parse: Callable[[bytes], Any]) -> Any:
+        """`parse(content)`, read from the JSON an earlier run kept for the same bytes if there is one."""
+        import yaml
+
+        import lint
+
+        folder = self._folder()
+        if folder is None:
+            return parse(content)
+        digest = hashlib.sha256(f"parsed\0{lint.__version__}\0{yaml.__version__}\0".encode() + content).hexdigest()
+        path = folder / PARSED_DIR / f"{digest}.json"
+        try:
+            return jsonio.loads(path.read_bytes())
+        except (OSError, ValueError):
+            pass  # not kept yet, or damaged
+        data = parse(content)
+        try:
+            if jsonio.loads(jsonio.dumps(data)) == data:  # no dates, sets or non-string keys
+                jsonio.write_atomic(path, data)
+                for old in sorted(path.parent.glob("*.json"), key=_age)[:-KEEP_PARSED]:
+                    old.unlink(missing_ok=True)
+        except (OSError, TypeError, ValueError):
+            pass  # not kept: parsed again next time
+        return data
+
+
+def _age(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 UNKEPT = Verified(lambda: None)  # for callers without a cache folder: remembered in this process only

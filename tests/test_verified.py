@@ -1,16 +1,19 @@
 """Schemas and catalogs that passed their checks are not checked again (nor is jsonschema loaded
-for it) until their bytes change; the compiled check's `date` format agrees with jsonschema's."""
+for it) until their bytes change; rule data parsed from YAML is kept as JSON; the compiled check's
+`date` format agrees with jsonschema's."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import jsonschema
 import pytest
 
 from lint import schemas
-from lint.checks import stigma
-from lint.verified import VERIFIED_FILE
+from lint.checks import principles, stigma
+from lint.data import parse_yaml
+from lint.verified import KEEP_PARSED, PARSED_DIR, VERIFIED_FILE, Verified
 
 SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}, "date": {"type": "string", "format": "date"}}}
 
@@ -72,6 +75,81 @@ def test_no_cache_checks_every_time(hrlint, site, checks):
     findings(hrlint, site, "--no-cache")
     assert sorted(checks) == ["mini.schema.json", "stigma.yaml"]
     assert not (site / ".hrlint_cache").exists()
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Count the rule-data files parsed from YAML (bypassing the per-process memo)."""
+    seen: list[str] = []
+
+    def counting(content: bytes):
+        seen.append("stigma" if b"entries:" in content else "principles")
+        return parse_yaml.__wrapped__(content)
+
+    monkeypatch.setattr(stigma, "parse_yaml", counting)
+    monkeypatch.setattr(principles, "parse_yaml", counting)
+    return seen
+
+
+def test_parsed_rule_data_is_kept_as_json(hrlint, site, parses):
+    first = findings(hrlint, site)
+    assert sorted(parses) == ["principles", "stigma"]
+    assert len(list((site / ".hrlint_cache" / PARSED_DIR).glob("*.json"))) == 2
+    parses.clear()
+    assert findings(hrlint, site) == first
+    assert parses == []
+
+
+def test_an_edited_catalog_is_parsed_again(hrlint, site, parses):
+    (site / "b.md").write_text("---\nid: 2\n---\nA loud word.\n", encoding="utf-8")
+    (site / "extra.yaml").write_text("entries: []\n", encoding="utf-8")
+    (site / "hrlint.yaml").write_text("default-schema: mini\nschema-dirs: [schemas]\nstigma:\n  catalogs: [extra.yaml]\n",
+                                      encoding="utf-8")
+    assert [f for f in findings(hrlint, site) if f[0].startswith("stigma/")] == []
+    (site / "extra.yaml").write_text(
+        "entries:\n- {id: shout, rule: stigma/framing, terms: [loud], severity: warning, message: Too loud.}\n",
+        encoding="utf-8")
+    parses.clear()
+    assert ("stigma/framing", 4, 3, "`loud`: Too loud.") in findings(hrlint, site)
+    assert parses == ["stigma"]  # the edited catalog only
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b"\xff", b"[1, 2"])
+def test_damaged_parsed_data_is_parsed_again(hrlint, site, parses, damage):
+    first = findings(hrlint, site)
+    for kept in (site / ".hrlint_cache" / PARSED_DIR).glob("*.json"):
+        kept.write_bytes(damage)
+    parses.clear()
+    assert findings(hrlint, site) == first
+    assert sorted(parses) == ["principles", "stigma"]
+
+
+def test_no_cache_parses_every_time(hrlint, site, parses):
+    findings(hrlint, site, "--no-cache")
+    parses.clear()
+    findings(hrlint, site, "--no-cache")
+    assert sorted(parses) == ["principles", "stigma"]
+
+
+def test_data_json_cannot_give_back_is_not_kept(tmp_path):
+    calls = []
+
+    def parse(content: bytes):
+        calls.append(content)
+        return {"when": datetime.date(2024, 7, 15), 1: "one"}
+
+    store = Verified(lambda: tmp_path)
+    assert store.parsed(b"when: 2024-07-15\n1: one\n", parse) == {"when": datetime.date(2024, 7, 15), 1: "one"}
+    assert store.parsed(b"when: 2024-07-15\n1: one\n", parse) == {"when": datetime.date(2024, 7, 15), 1: "one"}
+    assert len(calls) == 2
+    assert not (tmp_path / PARSED_DIR).exists() or not any((tmp_path / PARSED_DIR).iterdir())
+
+
+def test_only_the_newest_parsed_files_are_kept(tmp_path):
+    store = Verified(lambda: tmp_path)
+    for i in range(KEEP_PARSED + 5):
+        assert store.parsed(f"n: {i}\n".encode(), parse_yaml) == {"n": i}
+    assert len(list((tmp_path / PARSED_DIR).glob("*.json"))) == KEEP_PARSED
 
 
 @pytest.mark.parametrize("value", [

@@ -16,9 +16,10 @@ from typing import Any
 import yaml
 
 from lint.checks.stigma import WholeWords, keep_case
-from lint.data import SAFE_LOADER, data_dir
+from lint.data import data_dir, parse_yaml
 from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
+from lint.verified import UNKEPT, Verified
 
 QUOTE_SCORE = 80  # rapidfuzz ratio from which a statement is read as a quotation
 LEAD_IN = 3  # words before a quotation that are the author's own ("Harm reduction ...")
@@ -86,11 +87,12 @@ class Principles:
         return self.items[number - 1]
 
 
-def load_principles() -> Principles:
+def load_principles(verified: Verified = UNKEPT) -> Principles:
+    """The canonical set, parsed (or read from the cache of parsed data, `verified`)."""
     path = data_dir("rules") / "nhrc-principles.yaml"
     try:
-        return Principles(yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER))
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        return Principles(verified.parsed(path.read_bytes(), parse_yaml))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise RuleError(f"{path}: cannot read the principles: {exc}") from None
 
 
@@ -301,7 +303,7 @@ def analyse(region, principles: Principles) -> tuple[list[Statement], list[Match
 # --- rules ------------------------------------------------------------------------------------
 
 def _analysis(doc, ctx):
-    principles = ctx.once("principles", load_principles)
+    principles = ctx.once("principles", lambda: load_principles(ctx.verified))
     return [(region, *analyse(region, principles)) for region in ctx.regions(doc)]
 
 
@@ -309,7 +311,7 @@ class PrincipleRule(Rule):
     default_severity = Severity.WARNING
 
     def prepare(self, ctx):
-        ctx.once("principles", load_principles)
+        ctx.once("principles", lambda: load_principles(ctx.verified))
 
     def analysis(self, doc, ctx):
         return ctx.memo(doc, "principles", lambda: _analysis(doc, ctx))
@@ -432,7 +434,7 @@ Example: "the Harm Reduction Coalition (HRC) considers the following principles 
 """
 
     def check(self, doc, ctx):
-        principles = ctx.once("principles", load_principles)
+        principles = ctx.once("principles", lambda: load_principles(ctx.verified))
         org = principles.organisation
         current = f"{org['current']} ({org['current_abbreviation']})"
         for region, sts, _, lists in self.analysis(doc, ctx):
@@ -472,7 +474,7 @@ agency of people who use drugs (principle 6).
 """
 
     def check(self, doc, ctx):
-        principles = ctx.once("principles", load_principles)
+        principles = ctx.once("principles", lambda: load_principles(ctx.verified))
         for region, _, _, lists in self.analysis(doc, ctx):
             for plist in lists:
                 message = _completeness(plist, principles) if plist.coalition else None

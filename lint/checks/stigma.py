@@ -12,13 +12,13 @@ import json
 import re
 from itertools import islice
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from lint.data import SAFE_LOADER, data_dir
+from lint.data import data_dir, parse_yaml
 from lint.findings import Fix, Severity
 from lint.registry import Rule, RuleError
 from lint.verified import UNKEPT, Verified
@@ -211,20 +211,15 @@ _SCHEMA_FILE = "stigma.schema.json"
 
 
 def _read(path: Path, verified: Verified) -> dict[str, Any]:
-    """A catalog file, parsed (once per process per content) and validated unless these bytes
-    passed before (`verified`)."""
+    """A catalog file, parsed (or read from the cache of parsed data) and validated unless these
+    bytes passed before (`verified`)."""
     try:
         content = path.read_bytes()
-        raw = _parse(content)
+        raw = verified.parsed(content, parse_yaml)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read stigma catalog: {exc}".replace("\n", " ")) from None
     verified.check("stigma-catalog", content, lambda: _validate(raw, str(path)))
     return raw
-
-
-@lru_cache(maxsize=16)
-def _parse(content: bytes) -> dict[str, Any]:
-    return yaml.load(content.decode("utf-8"), Loader=SAFE_LOADER)
 
 
 def _validate(raw: Any, where: str) -> None:

@@ -1,14 +1,30 @@
-"""Output formats. Each formatter turns a Report into text."""
+"""Output formats. Each formatter turns a Report into text; its module is imported when the
+format is first used (a run prints one format, and some import xml or hashlib)."""
 
 from __future__ import annotations
 
-from lint.output.concise import render_concise
-from lint.output.github import render_github
-from lint.output.json_format import render_json
-from lint.output.junit import render_junit
-from lint.output.rdjson import render_rdjson
-from lint.output.sarif import render_sarif
-from lint.output.text import render_text
+from collections.abc import Mapping
+from importlib import import_module
+from typing import Callable
 
-FORMATS = {"text": render_text, "json": render_json, "concise": render_concise, "github": render_github,
-           "sarif": render_sarif, "junit": render_junit, "rdjson": render_rdjson}
+_RENDERERS = {"text": ("text", "render_text"), "json": ("json_format", "render_json"),
+              "concise": ("concise", "render_concise"), "github": ("github", "render_github"),
+              "sarif": ("sarif", "render_sarif"), "junit": ("junit", "render_junit"),
+              "rdjson": ("rdjson", "render_rdjson")}
+
+
+class _Formats(Mapping):
+    """Format name -> render function."""
+
+    def __getitem__(self, name: str) -> Callable[..., str]:
+        module, function = _RENDERERS[name]
+        return getattr(import_module(f"lint.output.{module}"), function)
+
+    def __iter__(self):
+        return iter(_RENDERERS)
+
+    def __len__(self) -> int:
+        return len(_RENDERERS)
+
+
+FORMATS = _Formats()
