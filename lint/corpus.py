@@ -18,7 +18,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import islice
@@ -362,6 +361,8 @@ def open_database(database: Path, schema: str = _SCHEMA, version: int = CACHE_VE
 
 def _temporary_database() -> Path:
     """An empty database file for a run without cache, removed when the run ends."""
+    import tempfile
+
     fd, name = tempfile.mkstemp(prefix="hrlint-index-", suffix=".sqlite")
     os.close(fd)
     atexit.register(lambda: [Path(name + suffix).unlink(missing_ok=True) for suffix in ("", "-wal", "-shm")])
