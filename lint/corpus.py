@@ -461,8 +461,8 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
         known, old_folders, walked, folders = {}, {}, [], []
         for folder in subtrees:
             where, args = _below(folder)
-            known.update((path, (size, mtime, sha)) for path, size, mtime, sha
-                         in db.execute(f"SELECT path, size, mtime_ns, sha256 FROM files WHERE {where}", args))
+            known.update({row[0]: row[1:] for row in
+                          db.execute(f"SELECT path, size, mtime_ns, sha256 FROM files WHERE {where}", args)})
             old_folders.update(db.execute(f"SELECT path, mtime_ns FROM folders WHERE {where}", args))
             found = walk(root / folder, config)
             walked += found
@@ -471,15 +471,15 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
         stale, seen, stats = [], set(), {}
         prefix = len(os.path.join(str(root), ""))
         for path in walked:  # path strings below root
-            rel = path[prefix:].replace(os.sep, "/")
+            rel = path[prefix:] if os.sep == "/" else path[prefix:].replace(os.sep, "/")
             try:
                 stat = os.stat(path)
             except OSError:
                 continue
             seen.add(rel)
-            stats[path] = (stat.st_size, stat.st_mtime_ns)
+            size_mtime = stats[path] = (stat.st_size, stat.st_mtime_ns)
             old = known.get(rel)
-            if not old or old[0] != stat.st_size or old[1] != stat.st_mtime_ns:
+            if old is None or old[:2] != size_mtime:
                 stale.append((path, rel, old[2] if old else None, config.max_file_size))
         gone = [(rel,) for rel in known.keys() - seen]
         folder_rows = _folder_rows(root, folders)

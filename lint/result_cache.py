@@ -122,7 +122,8 @@ class ResultCache:
                stats: dict[str, tuple[int, int]] | None = None) -> list[list[Finding] | None]:
         """The cached findings of each (path, display path) whose file is unchanged, else None.
         `stats`: (size, mtime_ns) of files already stat-ed in this run (by the index walk)."""
-        keys = [self._key(path) for path, _ in files]
+        isabs, absolute = os.path.isabs, os.path.abspath
+        keys = [path if isabs(path) else absolute(path) for path, _ in files]  # _key, inlined: 20,000 calls
         where = {key: i for i, key in enumerate(keys)}
 
         def rows(db: sqlite3.Connection) -> list[tuple]:
