@@ -151,8 +151,11 @@ class Linter:
             cache = ResultCache(ctx.root, fingerprint(self, ctx, digest))
         elif any(r.uses_corpus for r in self.rules) and files:
             ctx.corpus  # noqa: B018 - built once, before the workers fork, so they share it
-        stats = ctx.shared["corpus"].stats if "corpus" in ctx.shared else None  # stat-ed by the index walk
+        stats = None  # (size, mtime) the index walk read: used once, then dropped before the workers fork
+        if "corpus" in ctx.shared:
+            stats, ctx.shared["corpus"].stats = ctx.shared["corpus"].stats, {}
         cached = cache.lookup(files, stats) if cache else [None] * len(files)
+        del stats
         todo = [item for item, findings in zip(files, cached) if findings is None]
         if todo:
             self.prepare(ctx)  # before the workers fork, so they share the loaded data
