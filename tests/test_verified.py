@@ -69,14 +69,6 @@ def test_damaged_record_means_checking_again(hrlint, site, checks, damage):
     assert sorted(checks) == ["mini.schema.json", "stigma.yaml"]
 
 
-def test_no_cache_checks_every_time(hrlint, site, checks):
-    findings(hrlint, site, "--no-cache")
-    checks.clear()
-    findings(hrlint, site, "--no-cache")
-    assert sorted(checks) == ["mini.schema.json", "stigma.yaml"]
-    assert not (site / ".hrlint_cache").exists()
-
-
 @pytest.fixture
 def parses(monkeypatch):
     """Count the rule-data files parsed from YAML (bypassing the per-process memo)."""
@@ -124,11 +116,14 @@ def test_damaged_parsed_data_is_parsed_again(hrlint, site, parses, damage):
     assert sorted(parses) == ["principles", "stigma"]
 
 
-def test_no_cache_parses_every_time(hrlint, site, parses):
+def test_no_cache_checks_and_parses_every_time(hrlint, site, checks, parses):
     findings(hrlint, site, "--no-cache")
+    checks.clear()
     parses.clear()
     findings(hrlint, site, "--no-cache")
+    assert sorted(checks) == ["mini.schema.json", "stigma.yaml"]
     assert sorted(parses) == ["principles", "stigma"]
+    assert not (site / ".hrlint_cache").exists()
 
 
 def test_data_json_cannot_give_back_is_not_kept(tmp_path):
