@@ -82,21 +82,40 @@ def _inside(real: str, root: str) -> bool:
 
 
 def _git_ignored(files: list[str]) -> set[str]:
-    """Files git ignores (empty if git is missing or the files are not in a repository)."""
+    """The files among `files` that git ignores: untracked and matching an ignore rule, which is
+    what `git check-ignore` answers. One `git ls-files --others --ignored --directory` lists
+    them (an ignored folder as one `folder/` entry), about 0.05 s where `check-ignore --stdin`
+    took 9 s for 20,000 paths. Empty if git is missing or the files are not in a repository."""
     if not files:
         return set()
-    ignored: set[str] = set()
     try:
         top = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(files[0])), "rev-parse", "--show-toplevel"],
                              capture_output=True, text=True, timeout=10)
         if top.returncode != 0:
-            return ignored
-        result = subprocess.run(["git", "-C", top.stdout.strip(), "check-ignore", "--stdin", "-z"],
-                                input="\0".join(os.path.abspath(f) for f in files) + "\0",
-                                capture_output=True, text=True, timeout=60)
+            return set()
+        top_dir = top.stdout.strip()
+        listed = subprocess.run(["git", "-C", top_dir, "ls-files", "-z", "--others", "--ignored",
+                                 "--exclude-standard", "--directory"], capture_output=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
-        return ignored
-    return {p for p in result.stdout.split("\0") if p}
+        return set()
+    if listed.returncode != 0:
+        return set()
+    entries = [os.fsdecode(p) for p in listed.stdout.split(b"\0") if p]
+    if not entries:
+        return set()
+    exact = {e for e in entries if not e.endswith("/")}
+    folders = tuple(e for e in entries if e.endswith("/"))
+    base = os.path.join(_realpath(top_dir), "")
+    ignored = set()
+    for path in files:
+        folder, name = os.path.split(os.path.abspath(path))
+        real = os.path.join(_realpath(folder), name)
+        if not real.startswith(base):
+            continue
+        rel = real[len(base):] if os.sep == "/" else real[len(base):].replace(os.sep, "/")
+        if rel in exact or rel.startswith(folders):
+            ignored.add(path)
+    return ignored
 
 
 class Walked(list):
@@ -119,9 +138,9 @@ def walk_files(folder: Path, config: Config) -> Walked:
             rel = rel.replace(os.sep, "/")
         if included(rel) and not excluded(rel):
             walked.append(path)
-    ignored = {os.path.abspath(p) for p in _git_ignored(walked)}
+    ignored = _git_ignored(walked)
     if ignored:
-        walked[:] = [p for p in walked if os.path.abspath(p) not in ignored]
+        walked[:] = [p for p in walked if p not in ignored]
     return walked
 
 

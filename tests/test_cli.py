@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -240,6 +241,34 @@ def test_git_ignored_files_are_skipped(hrlint, write):
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     assert hrlint("check", ".", cwd=root).stdout == "No problems found in 1 file.\n"
     assert hrlint("check", "build/b.md", cwd=root).stdout == "No problems found in 1 file.\n"
+
+
+def test_git_ignored_files_are_what_git_check_ignore_says(write):
+    import shutil
+    import subprocess
+
+    from lint.discovery import _git_ignored
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = write({
+        ".gitignore": "build/\n*.log.md\n!keep.log.md\ndrafts/*.md\n!drafts/ok.md\nvendor/\ncafé*\n",
+        "a.md": "x", "build/b.md": "x", "build/deep/c.md": "x", "x.log.md": "x", "keep.log.md": "x",
+        "tracked.log.md": "x", "drafts/d.md": "x", "drafts/ok.md": "x", "sub/.gitignore": "local.md\n",
+        "sub/local.md": "x", "sub/other.md": "x", "vendor/t.md": "x", "vendor/u.md": "x",
+        "café notes.md": "x", "secret.md": "x", "plain name.md": "x"})
+    git = ["git", "-C", str(root), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / ".git" / "info" / "exclude").write_text("secret.md\n", encoding="utf-8")
+    subprocess.run([*git, "add", "-f", "tracked.log.md", "vendor/t.md"], check=True)
+    files = sorted(str(p) for p in root.rglob("*.md") if ".git" not in p.parts)
+    said = subprocess.run([*git, "check-ignore", "--stdin", "-z"], input="\0".join(files) + "\0",
+                          capture_output=True, text=True).stdout
+    expected = {p for p in said.split("\0") if p}
+    assert _git_ignored(files) == expected
+    assert {os.path.relpath(p, root) for p in expected} == {
+        "build/b.md", "build/deep/c.md", "x.log.md", "drafts/d.md", "sub/local.md", "vendor/u.md",
+        "café notes.md", "secret.md"}
 
 
 def test_broken_file_does_not_stop_the_others(hrlint, write):
