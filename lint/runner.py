@@ -233,10 +233,15 @@ class Linter:
             rel = ctx.relative(doc)
             ignored = [s for globs, sel in self.config.per_file_ignores.items() if matches(rel, [globs]) for s in sel]
         findings: list[Finding] = []
-        for rule in self.rules:
+        for rule in self.rules:  # `_guard` inlined: this loop runs for every rule on every file
             if ignored and any(selector_matches(s, rule.id) for s in ignored):
                 continue
-            findings.extend(self._guard(rule, lambda: list(rule.check(doc, ctx)), doc.display, report))
+            try:
+                findings += list(rule.check(doc, ctx))
+            except ConfigError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - see _guard
+                self._internal_error(rule, doc.display, report, exc)
         if not doc.readable:
             return findings
         findings, unused = apply(doc, findings)
@@ -272,9 +277,12 @@ class Linter:
         except ConfigError:
             raise  # invalid configuration found late (a schema loaded on first use): one line, exit 2
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the other files
-            detail = traceback.format_exc() if self.debug else f"{type(exc).__name__}: {exc}"
-            report.internal_errors.append(f"internal error in rule {rule.id} on {where}: {detail}")
+            self._internal_error(rule, where, report, exc)
             return []
+
+    def _internal_error(self, rule: Rule, where: str, report: Report, exc: Exception) -> None:
+        detail = traceback.format_exc() if self.debug else f"{type(exc).__name__}: {exc}"
+        report.internal_errors.append(f"internal error in rule {rule.id} on {where}: {detail}")
 
 
 class _Sources(dict):

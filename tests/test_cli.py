@@ -295,3 +295,17 @@ def test_internal_error_is_one_line_and_exit_2(hrlint, write, monkeypatch):
         "hrlint: internal error in rule consistency/title-match on b.md: RuntimeError: kaboom",
     ]
     assert result.stdout == "No problems found in 2 files.\n"
+
+
+def test_rule_failing_midway_keeps_none_of_its_findings(hrlint, write, monkeypatch):
+    from lint.checks.consistency import TitleMatch
+
+    def half(self, doc, ctx):
+        yield self.report(doc, 0, 3, "first")
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(TitleMatch, "check", half)
+    root = write({"a.md": article(question="x?")})
+    result = hrlint("check", "--format", "json", "--select", "consistency", ".", cwd=root)
+    assert result.exit_code == 2 and result.findings == []
+    assert result.stderr == "hrlint: internal error in rule consistency/title-match on a.md: RuntimeError: kaboom\n"
