@@ -1,7 +1,7 @@
 """Benchmark `hrlint check` on a generated corpus against the issue's performance targets.
 
     python bench/run.py [--articles 20000] [--runs 5] [--jobs N] [--json OUT] [--no-alex]
-                        [--keep DIR] [--scale] [--seed S] [--alex-articles 500]
+                        [--no-git] [--keep DIR] [--scale] [--seed S] [--alex-articles 500]
 
 One corpus (bench/corpus.py) is generated and every measurement runs on it:
 
@@ -16,7 +16,10 @@ One corpus (bench/corpus.py) is generated and every measurement runs on it:
   at each 10 ms poll, in one extra cold and one extra warm run (so polling does not disturb the
   timed runs); the target is checked on PSS, which does not count pages the forked workers share
   with the parent twice;
-- alex: alex 11's `markdown()` on the prose of a subset of the articles, timed inside node.
+- alex: alex 11's `markdown()` on the prose of a subset of the articles, timed inside node;
+- git checkout: warm and single-file runs again after the corpus is made a git repository (one
+  commit of every file; `.git` is removed afterwards), where the walk also reads git's ignore
+  rules (skipped with --no-git or when git is not installed).
 
 hrlint runs as a subprocess: the `hrlint` next to sys.executable, from the corpus root (whose
 hrlint.yaml sets `content-root: .`), with `-q --format json --output FILE`; `--jobs` is passed on
@@ -243,6 +246,28 @@ def measure(corpus: Path, manifest: dict, args, work: Path) -> dict:
     return out
 
 
+def git_checkout_runs(corpus: Path, one: str, args, work: Path) -> dict | None:
+    """Warm and single-file times with the corpus committed to a fresh git repository (None
+    without git); the repository is removed afterwards, leaving the corpus as it was."""
+    if shutil.which("git") is None:
+        return None
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    try:
+        for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+            subprocess.run(["git", *cmd], cwd=corpus, env=env, check=True, capture_output=True)
+        run_command(check_command(["."], work / "git.json", args.jobs), corpus)  # the walk's folders are new
+        warm = [run_command(check_command(["."], work / "git.json", args.jobs), corpus).seconds
+                for _ in range(args.runs)]
+        single = [run_command(check_command([one], work / "one.json", args.jobs), corpus).seconds
+                  for _ in range(args.runs)]
+    finally:
+        shutil.rmtree(corpus / ".git", ignore_errors=True)
+    return {"warm": {"seconds": warm, "median": statistics.median(warm)},
+            "single_file": {"seconds": single, "median": statistics.median(single)}}
+
+
 def compare_findings(result: dict, manifest: dict) -> dict:
     """hrlint's findings per rule (cold run) against the manifest's expected counts; warm vs cold."""
     cold, warm = result["cold"].pop("findings"), result["warm"].pop("findings")
@@ -285,6 +310,9 @@ def print_report(result: dict) -> None:
     row("hrlint check, warm cache", m["warm"]["median"], n)
     row("hrlint check ONE.md, warm cache", s["single_s"], vs_floor=False)
     row("hrlint --version", s["version_s"], vs_floor=False)
+    if "git" in result:
+        row("hrlint check, warm cache, git checkout", result["git"]["warm"]["median"], n)
+        row("hrlint check ONE.md, warm cache, git checkout", result["git"]["single_file"]["median"], vs_floor=False)
     if "alex" in result:
         a = result["alex"]
         row(f"alex 11 markdown(), {a['articles']} articles, in-node", statistics.median(a["seconds"]),
@@ -338,6 +366,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="pass --jobs N to hrlint check (if it has the option)")
     parser.add_argument("--json", type=Path, help="write all results here")
     parser.add_argument("--no-alex", action="store_true", help="skip alex")
+    parser.add_argument("--no-git", action="store_true", help="skip the runs in a git checkout of the corpus")
     parser.add_argument("--alex-articles", type=int, default=500, help="alex runs on this many articles")
     parser.add_argument("--keep", type=Path, help="generate the corpora in DIR and keep (and reuse) them")
     parser.add_argument("--scale", action="store_true", help=f"also run cold/warm at {SCALE}x the articles")
@@ -369,6 +398,11 @@ def main() -> None:
             run_command(check_command([one], work / "one.json", args.jobs), corpus).seconds for _ in range(args.runs)]}
         result["version"] = {"seconds": [run_command([str(HRLINT), "--version"], corpus).seconds
                                          for _ in range(args.runs)]}
+        if not args.no_git:
+            print("  git checkout", file=sys.stderr)
+            git = git_checkout_runs(corpus, one, args, work)
+            if git:
+                result["git"] = git
         if not args.no_alex:
             print("  alex", file=sys.stderr)
             files = [corpus / p for p in sorted(manifest["clean_files"] + manifest["files"]["stigma"])]
