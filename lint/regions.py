@@ -78,9 +78,10 @@ def scalar_region(doc: Document, path: tuple, literal_newlines: bool) -> Region 
     if not isinstance(value, str) or not value.strip():
         return None
     start, end = entry.value_span
+    text = doc.text  # not `doc`: a region kept in doc.memo must not make a reference cycle
 
     def spans() -> tuple[list[int], list[int]]:
-        mapped = map_scalar(doc.text, start, end, node.style, value)
+        mapped = map_scalar(text, start, end, node.style, value)
         if mapped is None:  # unusual layout: every character points at the whole value
             return [start] * len(value), [end] * len(value)
         return mapped
