@@ -17,7 +17,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from lint.document import Document
 from lint.findings import Finding, Fix
@@ -41,16 +40,15 @@ class FixResult:
 
 
 def _scalar_at(doc: Document, start: int, end: int):
-    """(path, node) of the front-matter scalar containing [start, end), or None for the body."""
+    """(path, entry) of the front-matter scalar containing [start, end), or None for the body."""
     fm = doc.front_matter
     if fm is None or start >= fm.end:
         return None
     best = None
     for path, entry in fm.entries.items():
-        node = entry.value
-        if isinstance(node, yaml.ScalarNode) and entry.value_span and entry.value_span[0] <= start \
+        if entry.scalar is not None and entry.value_span and entry.value_span[0] <= start \
                 and end <= entry.value_span[1]:
-            best = (path, node)
+            best = (path, entry)
     return best or ((), None)
 
 
@@ -59,17 +57,17 @@ def encode(doc: Document, fix: Fix) -> tuple[str | None, str]:
     where = _scalar_at(doc, fix.start, fix.end)
     if where is None:
         return fix.replacement, ""
-    _, node = where
-    if node is None:
+    _, entry = where
+    if entry is None:
         return None, "the fix does not land inside a single value"
     new = fix.replacement
-    if node.style == '"':
+    if entry.style == '"':
         return new.replace("\\", "\\\\").replace('"', '\\"'), ""
-    if node.style == "'":
+    if entry.style == "'":
         return new.replace("'", "''"), ""
     if "\n" in new or "\r" in new:
         return None, "a line break cannot be inserted here"
-    if node.style in ("|", ">"):
+    if entry.style in ("|", ">"):
         return new, ""
     if _PLAIN_UNSAFE.search(new) or (fix.start == doc.entry(where[0]).value_span[0] and new[:1] in "-?:,[]{}#&*!|>'\"%@`"):
         return None, "the replacement would need quoting in this plain value"
@@ -78,8 +76,7 @@ def encode(doc: Document, fix: Fix) -> tuple[str | None, str]:
 
 def _value_indices(doc: Document, path: tuple, start: int, end: int) -> tuple[int, int] | None:
     entry = doc.entry(path)
-    node = entry.value
-    mapped = map_scalar(doc.text, entry.value_span[0], entry.value_span[1], node.style, node.value)
+    mapped = map_scalar(doc.text, entry.value_span[0], entry.value_span[1], entry.style, entry.scalar)
     if mapped is None:
         return None
     starts, ends = mapped

@@ -86,12 +86,14 @@ class Problem:
 
 @dataclass(slots=True)
 class Entry:
-    """Where one front-matter value sits in the source (character offsets)."""
+    """Where one front-matter value sits in the source (character offsets); for a YAML scalar,
+    also its text as written in YAML terms (before typing) and its style, from which positions
+    inside it are computed. No parser nodes are kept: a document holds only plain data."""
 
-    key: Any  # yaml.Node of the key, or None for the root and list items
-    value: Any  # yaml.Node of the value (None for TOML/JSON without positions)
-    key_span: tuple[int, int] | None = None
+    key_span: tuple[int, int] | None = None  # None for the root and list items
     value_span: tuple[int, int] | None = None
+    scalar: str | None = None  # the scalar's value, None for mappings, lists and TOML values
+    style: str | None = None  # None (plain), "'", '"', "|" or ">"
 
 
 @dataclass
@@ -263,6 +265,11 @@ class _Builder:
     def span(self, node) -> tuple[int, int]:
         return self.base + node.start_mark.index, self.base + node.end_mark.index
 
+    def entry(self, key, node) -> Entry:
+        if type(node) is yaml.ScalarNode:
+            return Entry(self.span(key) if key is not None else None, self.span(node), node.value, node.style)
+        return Entry(self.span(key) if key is not None else None, self.span(node))
+
     def build(self, node, path: tuple, key=None) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
@@ -275,7 +282,7 @@ class _Builder:
                     "it is not read further", field_name(path)))
             return None
         if path not in self.entries:
-            self.entries[path] = Entry(key, node, self.span(key) if key is not None else None, self.span(node))
+            self.entries[path] = self.entry(key, node)
         tag = node.tag
         if tag not in _STANDARD_TAGS and tag != "!":
             start, end = self.span(node)
@@ -309,7 +316,7 @@ class _Builder:
                     "schema/duplicate-key", start, end,
                     f"duplicate key `{field_name(child)}`: YAML keeps only the last value, "
                     "so the earlier one is silently lost", field_name(child)))
-                self.entries[child] = Entry(key_node, value_node, self.span(key_node), self.span(value_node))
+                self.entries[child] = self.entry(key_node, value_node)
             out[key] = self.build(value_node, child, key_node)
         return out
 
@@ -369,4 +376,4 @@ def _locate_toml(source: str, fm: FrontMatter) -> None:
             value = value.split("#", 1)[0].rstrip()
         k0 = base + line_start + m.start(1)
         v0 = base + line_start + m.start(2)
-        fm.entries.setdefault(path, Entry(None, None, (k0, base + line_start + m.end(1)), (v0, v0 + len(value))))
+        fm.entries.setdefault(path, Entry((k0, base + line_start + m.end(1)), (v0, v0 + len(value))))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
 
 from lint.document import Document, Region
 from lint.frontmatter_tree import field_name
@@ -71,17 +70,14 @@ def body_region(doc: Document) -> Region | None:
 def scalar_region(doc: Document, path: tuple, literal_newlines: bool) -> Region | None:
     """The region of one string value, or None if it is not a string."""
     entry = doc.entry(path)
-    if entry is None or not isinstance(entry.value, yaml.ScalarNode):
+    if entry is None or entry.scalar is None or not entry.scalar.strip():
         return None
-    node = entry.value
-    value = node.value
-    if not isinstance(value, str) or not value.strip():
-        return None
+    value, style = entry.scalar, entry.style
     start, end = entry.value_span
     text = doc.text  # not `doc`: a region kept in doc.memo must not make a reference cycle
 
     def spans() -> tuple[list[int], list[int]]:
-        mapped = map_scalar(text, start, end, node.style, value)
+        mapped = map_scalar(text, start, end, style, value)
         if mapped is None:  # unusual layout: every character points at the whole value
             return [start] * len(value), [end] * len(value)
         return mapped

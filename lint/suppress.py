@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
 
 from lint.document import Document
 from lint.findings import Finding
@@ -82,8 +81,7 @@ def _front_matter(doc: Document) -> list[Suppression]:
     fm = doc.front_matter
     if fm is None or not any(_YAML.match(text) for _, text in fm.comments):
         return []
-    scalars = [e.value_span for e in fm.entries.values()
-               if isinstance(e.value, yaml.ScalarNode) and e.value_span]
+    scalars = [e.value_span for e in fm.entries.values() if e.scalar is not None and e.value_span]
     keys = sorted((doc.lines.position(e.key_span[0])[0], e.key_span[0], path)
                   for path, e in fm.entries.items() if e.key_span)
     out = []
