@@ -27,6 +27,7 @@ class Context:
     check_external: bool = False
     jobs: int = 1  # processes for work over many files (the index build)
     targets: list[str] | None = None  # the files of a run on a few files: the index may skip its walk
+    spill: Any = None  # lint.spill.Spill: where the index build keeps the documents the run checks
 
     def __post_init__(self) -> None:
         self.verified = Verified(self.cache_folder)
@@ -96,7 +97,7 @@ class Context:
             from lint.corpus import build_index
 
             self.shared["corpus"] = build_index(self.root, self.config, self.use_cache, self.jobs, self.walk,
-                                                self.targets)
+                                                self.targets, self.spill)
         return self.shared["corpus"]
 
     def corpus_path(self, doc: Document) -> str:

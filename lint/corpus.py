@@ -29,6 +29,7 @@ from lint import jsonio
 from lint.config import Config, ConfigError
 from lint.discovery import relative_to, walk_files
 from lint.document import Document
+from lint.spill import Spill
 
 T = TypeVar("T")
 CACHE_DIR = ".hrlint_cache"
@@ -177,6 +178,7 @@ class CorpusIndex:
         self._similar: dict[str, list[str]] = {}
         self._folders: dict[str | None, list[str]] = {}
         self.stats: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns) of the files this run's walk found
+        self.spilled: dict[str, int] = {}  # path -> where lint.spill keeps the document this run parsed
 
     @property
     def paths(self) -> frozenset[str]:
@@ -370,17 +372,18 @@ def _temporary_database() -> Path:
 
 
 def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk=walk_files,
-                targets: list[str] | None = None) -> CorpusIndex:
+                targets: list[str] | None = None, spill: Spill | None = None) -> CorpusIndex:
     """The index of every article under `root`: entries of unchanged files are kept, the others
     read on up to `jobs` processes. With `targets` (the few files a run checks), only the folders
-    changed since the last walk are walked (see `_update`)."""
+    changed since the last walk are walked (see `_update`). With `spill`, the documents read for
+    the index that the run will check are kept there (`CorpusIndex.spilled`)."""
     database = root / CACHE_DIR / INDEX_FILE
     if use_cache:
         write_cache_folder(database.parent)
-        index = retrying(database, lambda: _update(root, config, database, jobs, walk, targets))
+        index = retrying(database, lambda: _update(root, config, database, jobs, walk, targets, spill))
         if index is not None:
             return index
-    return _update(root, config, _temporary_database(), jobs, walk)
+    return _update(root, config, _temporary_database(), jobs, walk, spill=spill)
 
 
 def retrying(database: Path, action: Callable[[], T]) -> T | None:
@@ -444,7 +447,7 @@ def _changed_folders(db: sqlite3.Connection, root: Path) -> list[str] | None:
 
 
 def _update(root: Path, config: Config, database: Path, jobs: int, walk,
-            targets: list[str] | None = None) -> CorpusIndex:
+            targets: list[str] | None = None, spill: Spill | None = None) -> CorpusIndex:
     """Walk the tree and bring the database up to date. With `targets` (a run on a few files),
     only the folders changed since the last walk are walked, and the index it returns reads the
     targets and each article it looks up again if their file changed (a file edited in place does
@@ -468,7 +471,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             walked += found
             folders += getattr(found, "folders", None) or []
         digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
-        stale, seen, stats = [], set(), {}
+        stale, seen, stats, spilled = [], set(), {}, {}
         prefix = len(os.path.join(str(root), ""))
         for path in walked:  # path strings below root
             rel = path[prefix:] if os.sep == "/" else path[prefix:].replace(os.sep, "/")
@@ -480,16 +483,18 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             size_mtime = stats[path] = (stat.st_size, stat.st_mtime_ns)
             old = known.get(rel)
             if old is None or old[:2] != size_mtime:
-                stale.append((path, rel, old[2] if old else None, config.max_file_size))
+                keep = spill.folder if spill is not None and path in spill.wanted else None
+                stale.append((path, rel, old[2] if old else None, config.max_file_size, keep))
         gone = [(rel,) for rel in known.keys() - seen]
         folder_rows = _folder_rows(root, folders)
         if stale or gone or digest is None or not same_settings or folder_rows != old_folders:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM files WHERE path = ?", gone)
             db.executemany("DELETE FROM articles WHERE path = ?", gone)
-            entries = ordered_map(_index_entry, stale, jobs)
+            entries = zip(stale, ordered_map(_index_entry, stale, jobs))
             while batch := list(islice(entries, 1000)):  # written as they come: bounded memory
-                _write(db, batch)
+                _write(db, [entry[:5] for _, entry in batch])
+                spilled.update((item[0], entry[5]) for item, entry in batch if entry[5] is not None)
             if stale or gone or digest is None:
                 hashes = hashlib.sha256()
                 for rel, article_hash in db.execute("SELECT path, article_hash FROM articles ORDER BY path"):
@@ -505,7 +510,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
         db.close()
     if not trusting:
         index = CorpusIndex(root, database, digest[0])
-        index.stats = stats
+        index.stats, index.spilled = stats, spilled
         return index
     index = CorpusIndex(root, database, digest[0], overlay={}, max_bytes=config.max_file_size)
     for target in targets or []:
@@ -548,23 +553,29 @@ def _key(article: Article, column: str) -> str | None:
     return article.path if column == "path" else _keys(article)[_KEY_COLUMNS.index(column)]
 
 
-def _index_entry(item: tuple[str, str, str | None, int]) -> tuple:
-    """(path, size, mtime_ns, sha256, `articles` row or None or _KEEP) of a new or changed file;
-    size None when the file cannot be read or is too large (it leaves the index)."""
-    path, rel, old_sha, max_bytes = item
+def _index_entry(item: tuple[str, str, str | None, int, str | None]) -> tuple:
+    """(path, size, mtime_ns, sha256, `articles` row or None or _KEEP, spill location or None) of
+    a new or changed file; size None when the file cannot be read or is too large (it leaves the
+    index). With a spill folder, the parsed document is kept there for the check pass."""
+    path, rel, old_sha, max_bytes, spill = item
     try:
         stat = os.stat(path)
         if stat.st_size > max_bytes:
-            return rel, None, None, None, None
+            return rel, None, None, None, None, None
         with open(path, "rb") as file:
             raw = file.read()
     except OSError:
-        return rel, None, None, None, None
+        return rel, None, None, None, None, None
     digest = hashlib.sha256(raw).hexdigest()
+    if digest == old_sha and spill is None:
+        return rel, stat.st_size, stat.st_mtime_ns, digest, _KEEP, None
+    doc = Document.from_bytes(raw, Path(path), rel)
+    doc.signature = (stat.st_size, stat.st_mtime_ns, digest)
+    location = Spill(spill).put(doc) if spill is not None else None
     if digest == old_sha:
-        return rel, stat.st_size, stat.st_mtime_ns, digest, _KEEP
-    article = article_of(Document.from_bytes(raw, Path(path), rel), rel)
-    return rel, stat.st_size, stat.st_mtime_ns, digest, _row(rel, article) if article else None
+        return rel, stat.st_size, stat.st_mtime_ns, digest, _KEEP, location
+    article = article_of(doc, rel)
+    return rel, stat.st_size, stat.st_mtime_ns, digest, _row(rel, article) if article else None, location
 
 
 _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)

@@ -138,7 +138,21 @@ class Linter:
                 observe(doc, ctx, found, done, len(files))
 
     def _run_cached(self, files, ctx: Context, report: Report) -> None:
-        """Unchanged files from the result cache, the others checked on `jobs` processes."""
+        """Unchanged files from the result cache, the others checked on `jobs` processes. When
+        this run builds the corpus index, the documents it parses are spilled for the checks."""
+        spill = None
+        if "corpus" not in ctx.shared and len(files) >= CACHE_MIN_FILES and any(r.uses_corpus for r in self.rules):
+            from lint.spill import Spill
+
+            spill = ctx.spill = Spill.create(frozenset(path for path, _ in files))
+        try:
+            self._run_files(files, ctx, report)
+        finally:
+            if spill is not None:
+                spill.close()
+                ctx.spill = None
+
+    def _run_files(self, files, ctx: Context, report: Report) -> None:
         from lint.parallel import ordered_map
 
         stateful = any(type(r).finish is not Rule.finish for r in self.rules)  # gathers across files
@@ -151,12 +165,15 @@ class Linter:
             cache = ResultCache(ctx.root, fingerprint(self, ctx, digest))
         elif any(r.uses_corpus for r in self.rules) and files:
             ctx.corpus  # noqa: B018 - built once, before the workers fork, so they share it
-        stats = None  # (size, mtime) the index walk read: used once, then dropped before the workers fork
+        stats, spilled = None, {}  # what the index build left for this run: dropped before the workers fork
         if "corpus" in ctx.shared:
-            stats, ctx.shared["corpus"].stats = ctx.shared["corpus"].stats, {}
+            index = ctx.shared["corpus"]
+            stats, spilled, index.stats, index.spilled = index.stats, index.spilled, {}, {}
         cached = cache.lookup(files, stats) if cache else [None] * len(files)
         del stats
-        todo = [item for item, findings in zip(files, cached) if findings is None]
+        todo = [(path, display, spilled.get(path)) for (path, display), findings in zip(files, cached)
+                if findings is None]
+        del spilled
         if todo:
             self.prepare(ctx)  # before the workers fork, so they share the loaded data
         checked = ordered_map(lambda item: self._check_file(ctx, *item), todo, jobs)
@@ -175,11 +192,16 @@ class Linter:
         if cache is not None:
             cache.save()
 
-    def _check_file(self, ctx: Context, path: str, display: str):
-        """(findings, internal errors, signature) of one file. The text stays in the worker: an
-        output format that shows source lines reads the few files with findings again."""
+    def _check_file(self, ctx: Context, path: str, display: str, spilled: int | None = None):
+        """(findings, internal errors, signature) of one file, read from the spill when the index
+        build parsed it already. The text stays in the worker: an output format that shows source
+        lines reads the few files with findings again."""
         report = Report()
-        doc = Document.load(Path(path), display, self.config.max_file_size)
+        doc = ctx.spill.get(spilled) if spilled is not None else None
+        if doc is not None:
+            doc.path, doc.display = Path(path), display
+        else:
+            doc = Document.load(Path(path), display, self.config.max_file_size)
         found = self.check(doc, ctx, report)
         return found, report.internal_errors, doc.signature if doc.readable else None
 
