@@ -233,7 +233,7 @@ class CorpusIndex:
                 return
         except OSError:
             pass  # gone: _index_entry says so
-        entry = _index_entry((path, rel, known[0][2], self.max_bytes))
+        entry = _index_entry((path, rel, known[0][2], self.max_bytes, None))
         if entry[4] != _KEEP:  # the same bytes: the indexed article stands
             self.overlay[rel] = Article(*jsonio.loads(entry[4][1])) if entry[4] else None
 

@@ -39,15 +39,16 @@ def site(corpus, tmp_path):
 
 @pytest.fixture
 def loads(monkeypatch):
-    """Count the files the runner reads and parses."""
+    """Count the files the runner checks (read from disk, or from the spill of a run that built
+    the index), as opposed to those whose findings come from the result cache."""
     seen: list[str] = []
-    original = runner.Document.load
+    original = runner.Linter._check_file
 
-    def counting(path, display, *args, **kwargs):
+    def counting(self, ctx, path, display, *args):
         seen.append(display)
-        return original(path, display, *args, **kwargs)
+        return original(self, ctx, path, display, *args)
 
-    monkeypatch.setattr(runner.Document, "load", staticmethod(counting))
+    monkeypatch.setattr(runner.Linter, "_check_file", counting)
     return seen
 
 
