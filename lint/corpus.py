@@ -472,6 +472,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             folders += getattr(found, "folders", None) or []
         digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
         stale, seen, stats, spilled = [], set(), {}, {}
+        writer = spill.writer() if spill is not None else None
         prefix = len(os.path.join(str(root), ""))
         for path in walked:  # path strings below root
             rel = path[prefix:] if os.sep == "/" else path[prefix:].replace(os.sep, "/")
@@ -483,7 +484,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             size_mtime = stats[path] = (stat.st_size, stat.st_mtime_ns)
             old = known.get(rel)
             if old is None or old[:2] != size_mtime:
-                keep = spill.folder if spill is not None and path in spill.wanted else None
+                keep = writer if writer is not None and path in spill.wanted else None
                 stale.append((path, rel, old[2] if old else None, config.max_file_size, keep))
         gone = [(rel,) for rel in known.keys() - seen]
         folder_rows = _folder_rows(root, folders)
@@ -553,10 +554,10 @@ def _key(article: Article, column: str) -> str | None:
     return article.path if column == "path" else _keys(article)[_KEY_COLUMNS.index(column)]
 
 
-def _index_entry(item: tuple[str, str, str | None, int, str | None]) -> tuple:
+def _index_entry(item: tuple[str, str, str | None, int, Spill | None]) -> tuple:
     """(path, size, mtime_ns, sha256, `articles` row or None or _KEEP, spill location or None) of
     a new or changed file; size None when the file cannot be read or is too large (it leaves the
-    index). With a spill folder, the parsed document is kept there for the check pass."""
+    index). With a spill, the parsed document is kept there for the check pass."""
     path, rel, old_sha, max_bytes, spill = item
     try:
         stat = os.stat(path)
@@ -571,7 +572,7 @@ def _index_entry(item: tuple[str, str, str | None, int, str | None]) -> tuple:
         return rel, stat.st_size, stat.st_mtime_ns, digest, _KEEP, None
     doc = Document.from_bytes(raw, Path(path), rel)
     doc.signature = (stat.st_size, stat.st_mtime_ns, digest)
-    location = Spill(spill).put(doc) if spill is not None else None
+    location = spill.put(doc) if spill is not None else None
     if digest == old_sha:
         return rel, stat.st_size, stat.st_mtime_ns, digest, _KEEP, location
     article = article_of(doc, rel)

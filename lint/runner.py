@@ -144,7 +144,7 @@ class Linter:
         if "corpus" not in ctx.shared and len(files) >= CACHE_MIN_FILES and any(r.uses_corpus for r in self.rules):
             from lint.spill import Spill
 
-            spill = ctx.spill = Spill.create(frozenset(path for path, _ in files))
+            spill = ctx.spill = Spill.create(frozenset(path for path, _ in files), self.jobs)
         try:
             self._run_files(files, ctx, report)
         finally:

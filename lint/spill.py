@@ -5,7 +5,7 @@ can only be checked once every article is known. Without a spill the check pass 
 parses the same files again. With one, each process of the index pass appends the documents it
 parsed to a file of its own in a temporary folder, and the check pass reads each back, about 3x
 cheaper than parsing it. A location is one int (see `_pack`); anything that goes wrong (disk
-full, a damaged record) only means that file is parsed again.
+full, a damaged record, the run's budget of MAX_BYTES used up) only means that file is parsed again.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from lint.document import Document
 from lint.frontmatter_tree import Entry, FrontMatter, Problem
 
 MAX_RECORD = 2**24 - 1  # bytes; a larger document is parsed again instead
+MAX_BYTES = 256 * 2**20  # a run's spill files together (about 8.5 KB an article: 30,000 articles)
 _writer: dict[tuple[str, int], tuple[int, int]] = {}  # (folder, pid) -> fd and size of this process's file
 _readers: dict[tuple[str, int], int] = {}  # (folder, pid) -> fd
 
@@ -27,16 +28,23 @@ _readers: dict[tuple[str, int], int] = {}  # (folder, pid) -> fd
 class Spill:
     """A temporary folder of spilled documents; `close()` removes it."""
 
-    def __init__(self, folder: str, wanted: frozenset[str] = frozenset()):
+    def __init__(self, folder: str, wanted: frozenset[str] = frozenset(), budget: int = MAX_BYTES):
         self.folder = folder
         self.wanted = wanted  # the paths worth spilling: those the run checks
+        self.budget = budget  # bytes each process may write
 
     @classmethod
-    def create(cls, wanted: frozenset[str]) -> "Spill | None":
+    def create(cls, wanted: frozenset[str], jobs: int = 1) -> "Spill | None":
+        """A new folder in the system's temporary folder (TMPDIR), MAX_BYTES shared by `jobs`
+        processes; None if it cannot be made."""
         try:
-            return cls(tempfile.mkdtemp(prefix="hrlint-spill-"), wanted)
+            return cls(tempfile.mkdtemp(prefix="hrlint-spill-"), wanted, MAX_BYTES // max(1, jobs))
         except OSError:
             return None
+
+    def writer(self) -> "Spill":
+        """This spill without `wanted`: what the index build sends with each file to a worker."""
+        return Spill(self.folder, budget=self.budget)
 
     def put(self, doc: Document) -> int | None:
         """Append `doc`; its location, or None if it could not be written."""
@@ -49,6 +57,8 @@ class Spill:
                 _writer[key] = (os.open(os.path.join(self.folder, f"{key[1]}.spill"),
                                         os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), 0)
             fd, offset = _writer[key]
+            if offset + len(record) > self.budget:
+                return None
             written = os.write(fd, record)
             _writer[key] = (fd, offset + written)
             return _pack(key[1], offset, len(record)) if written == len(record) else None

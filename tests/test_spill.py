@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import shutil
 import sys
 from pathlib import Path
@@ -92,6 +93,24 @@ def test_a_full_disk_spills_nothing(spill, monkeypatch):
     assert spill.put(Document.from_bytes(DOCUMENTS["seed article"], Path("a.md"), "a.md")) is None
 
 
+def test_a_spent_budget_spills_nothing_more(tmp_path):
+    doc = Document.from_bytes(DOCUMENTS["seed article"], Path("a.md"), "a.md")
+    size = len(pickle.dumps(snapshot(doc), pickle.HIGHEST_PROTOCOL))
+    small = Spill(str(tmp_path), budget=2 * size)
+    first, second = small.put(doc), small.put(doc)
+    assert (small.put(doc), small.get(first), small.get(second)) == (None, doc, doc)
+    assert sum(p.stat().st_size for p in tmp_path.iterdir()) == 2 * size
+
+
+def test_the_budget_is_shared_by_the_processes(spill):
+    shared = Spill.create(frozenset(), 4)
+    shared.close()
+    wide = Spill(spill.folder, frozenset(["a.md"]), shared.budget)
+    assert (spill.budget, wide.budget, wide.writer().budget) == (
+        spill_module.MAX_BYTES, spill_module.MAX_BYTES // 4, spill_module.MAX_BYTES // 4)
+    assert wide.writer().wanted == frozenset()  # small to send to a worker
+
+
 # --- in a run ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -130,8 +149,19 @@ def test_a_cold_run_parses_each_file_once(hrlint, site, monkeypatch, jobs):
         assert len(parses) == len(list(site.rglob("*.md")))
     assert list((site.parent / "temp").iterdir()) == []  # the spill is removed after the run
     shutil.rmtree(site / ".hrlint_cache")
-    monkeypatch.setattr(spill_module.Spill, "create", classmethod(lambda cls, wanted: None))
+    monkeypatch.setattr(spill_module.Spill, "create", classmethod(lambda cls, wanted, jobs: None))
     assert run(hrlint, site, "-j", jobs) == spilled  # the same findings without a spill
+
+
+def test_a_run_past_the_budget_parses_the_rest(hrlint, site, monkeypatch):
+    expected = run(hrlint, site, "-j", "1")
+    shutil.rmtree(site / ".hrlint_cache")
+    monkeypatch.setattr(spill_module, "MAX_BYTES", 100_000)  # about a dozen articles
+    loads = []
+    load = Document.load
+    monkeypatch.setattr(runner.Document, "load", staticmethod(lambda *a, **k: loads.append(a) or load(*a, **k)))
+    assert run(hrlint, site, "-j", "1") == expected
+    assert 0 < len(list(site.rglob("*.md"))) - len(loads) < 20  # spilled until the budget was spent
 
 
 def test_files_the_run_does_not_check_are_not_spilled(hrlint, site, monkeypatch):
