@@ -19,7 +19,7 @@ def relative_to(path: Path, base: Path) -> str:
     return _relative(os.path.abspath(path), os.path.abspath(base))  # absolute: the cache outlives a cwd
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=256)  # the rules of one file ask in turn; a big cache would hold every path of a run
 def _relative(path: str, base: str) -> str:
     folder, name = os.path.split(path)
     real = os.path.realpath(path) if os.path.islink(path) else os.path.join(_realpath(folder), name)

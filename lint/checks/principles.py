@@ -28,6 +28,7 @@ PARAPHRASE_SCORE = 45  # token-set ratio (plus a key phrase) from which it is ab
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 _ITEM = re.compile(r"^[ \t]*(?:[•\-*+]|\d{1,2}[.)])[ \t]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z])")
+_PRINCIPLES = re.compile(r"\bprinciples\b", re.I)
 _HEDGED = re.compile(r"\b(?:include|includes|including|such as|some of|several|among|examples?)\b", re.I)
 
 
@@ -267,7 +268,7 @@ def find_lists(sts: list[Statement], matches: dict[int, Match], principles: Prin
     """Passages that introduce the coalition's principles and then list them."""
     out = []
     for k, st in enumerate(sts):
-        if not re.search(r"\bprinciples\b", st.text, re.I):
+        if not _PRINCIPLES.search(st.text):
             continue
         coalition = bool(principles.coalition.search(st.text))
         if not (coalition or principles.other_bodies.search(st.text)):
