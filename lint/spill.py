@@ -20,7 +20,8 @@ from lint.document import Document
 from lint.frontmatter_tree import Entry, FrontMatter, Problem
 
 MAX_RECORD = 2**24 - 1  # bytes; a larger document is parsed again instead
-MAX_BYTES = 256 * 2**20  # a run's spill files together (about 8.5 KB an article: 30,000 articles)
+MAX_BYTES = 2**30  # a run's spill files together (about 9 KB an article: 100,000 articles take 0.9 GB)
+FREE_SHARE = 4  # and at most a quarter of the free space where they are written
 _writer: dict[tuple[str, int], tuple[int, int]] = {}  # (folder, pid) -> fd and size of this process's file
 _readers: dict[tuple[str, int], int] = {}  # (folder, pid) -> fd
 
@@ -35,12 +36,14 @@ class Spill:
 
     @classmethod
     def create(cls, wanted: frozenset[str], jobs: int = 1) -> "Spill | None":
-        """A new folder in the system's temporary folder (TMPDIR), MAX_BYTES shared by `jobs`
-        processes; None if it cannot be made."""
+        """A new folder in the system's temporary folder (TMPDIR); MAX_BYTES, or a quarter of the
+        free space there if less, shared by `jobs` processes. None if it cannot be made."""
         try:
-            return cls(tempfile.mkdtemp(prefix="hrlint-spill-"), wanted, MAX_BYTES // max(1, jobs))
+            folder = tempfile.mkdtemp(prefix="hrlint-spill-")
+            budget = min(MAX_BYTES, shutil.disk_usage(folder).free // FREE_SHARE)
         except OSError:
             return None
+        return cls(folder, wanted, budget // max(1, jobs))
 
     def writer(self) -> "Spill":
         """This spill without `wanted`: what the index build sends with each file to a worker."""

@@ -102,13 +102,18 @@ def test_a_spent_budget_spills_nothing_more(tmp_path):
     assert sum(p.stat().st_size for p in tmp_path.iterdir()) == 2 * size
 
 
-def test_the_budget_is_shared_by_the_processes(spill):
-    shared = Spill.create(frozenset(), 4)
-    shared.close()
-    wide = Spill(spill.folder, frozenset(["a.md"]), shared.budget)
-    assert (spill.budget, wide.budget, wide.writer().budget) == (
-        spill_module.MAX_BYTES, spill_module.MAX_BYTES // 4, spill_module.MAX_BYTES // 4)
-    assert wide.writer().wanted == frozenset()  # small to send to a worker
+@pytest.mark.parametrize(("free", "jobs", "budget"), [
+    (100 * 2**30, 1, spill_module.MAX_BYTES),
+    (100 * 2**30, 4, spill_module.MAX_BYTES // 4),
+    (400 * 2**20, 1, 100 * 2**20),  # a quarter of the free space
+    (400 * 2**20, 2, 50 * 2**20),
+])
+def test_the_budget_is_shared_by_the_processes(tmp_path, monkeypatch, free, jobs, budget):
+    monkeypatch.setattr(spill_module.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(spill_module.shutil, "disk_usage", lambda folder: shutil._ntuple_diskusage(0, 0, free))
+    made = Spill.create(frozenset(["a.md"]), jobs)
+    made.close()
+    assert (made.budget, made.writer().budget, made.writer().wanted) == (budget, budget, frozenset())
 
 
 # --- in a run ---------------------------------------------------------------------------------
