@@ -102,6 +102,12 @@ def test_a_spent_budget_spills_nothing_more(tmp_path):
     assert sum(p.stat().st_size for p in tmp_path.iterdir()) == 2 * size
 
 
+def test_no_spill_where_the_temporary_folder_cannot_be_written(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setattr(spill_module.tempfile, "tempdir", str(tmp_path / "file"))
+    assert Spill.create(frozenset(["a.md"]), 2) is None
+
+
 @pytest.mark.parametrize(("free", "jobs", "budget"), [
     (100 * 2**30, 1, spill_module.MAX_BYTES),
     (100 * 2**30, 4, spill_module.MAX_BYTES // 4),
