@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lint.config import Config  # noqa: E402
-from lint.corpus import CACHE_DIR, build_index  # noqa: E402
+from lint.workspace.config import Config  # noqa: E402
+from lint.store.index import CACHE_DIR, build_index  # noqa: E402
 
 
 def make_corpus(folder: Path, n: int) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lint.config import Config  # noqa: E402
-from lint.document import Document  # noqa: E402
-from lint.runner import Linter  # noqa: E402
+from lint.workspace.config import Config  # noqa: E402
+from lint.model.document import Document  # noqa: E402
+from lint.engine.runner import Linter  # noqa: E402
 
 CLEAN = "People who use drugs deserve care and support from their community services. "
 DENSE = "People who use drugs deserve care; clean needles save lives and addicts matter. "

@@ -60,7 +60,7 @@ def hrlint_spans(passages: list[dict]) -> dict[str, set[tuple[int, int]]]:
     """Spans hrlint reports at warning or above (quoted and figurative uses are info)."""
     sys.path.insert(0, str(ROOT))
     from lint.checks.stigma import build_catalog
-    from lint.findings import Severity
+    from lint.model.findings import Severity
 
     catalog = build_catalog({})
     return {p["id"]: {(a, b) for a, b, _, severity, _ in catalog.matches(p["text"]) if severity >= Severity.WARNING}

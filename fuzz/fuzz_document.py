@@ -3,7 +3,7 @@
     python fuzz/fuzz_document.py fuzz/corpus -max_total_time=600    # see fuzz/README.md
 
 Every input is read as a file's bytes (`Document.from_bytes`), then split into prose regions
-(`lint.regions.prose_regions`, every front-matter field read as prose, with and without literal
+(`lint.text.regions.prose_regions`, every front-matter field read as prose, with and without literal
 `\\n`) and every span is mapped to a (line, column). Invariants checked:
 
 - reading never raises (problems become findings): no exception escapes at all;
@@ -27,11 +27,11 @@ except ImportError:  # replaying regressions from the test suite does not need a
 
 if atheris is not None:
     with atheris.instrument_imports(include=["lint", "yaml", "frontmatter"]):
-        from lint.document import Document
-        from lint.regions import prose_regions
+        from lint.model.document import Document
+        from lint.text.regions import prose_regions
 else:  # pragma: no cover
-    from lint.document import Document
-    from lint.regions import prose_regions
+    from lint.model.document import Document
+    from lint.text.regions import prose_regions
 
 PROSE = ["*", "*.*", "*[*]", "*.*.*", "*[*].*", "*.*[*]"]
 MAX_REGIONS = 2000  # an alias bomb expands to 200,000 values; map the first regions only

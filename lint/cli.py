@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from lint import __version__
-from lint.output import FORMATS  # names only: a format's module is imported when it is used
+from lint.report import FORMATS  # names only: a format's module is imported when it is used
 
 FAIL_ON = ("error", "warning", "info")
 FORMAT_NAMES = tuple(FORMATS)
@@ -72,9 +72,9 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
           changed_since, baseline_path, write_baseline, prune_baseline, exit_zero, fix, unsafe_fixes, show_diff,
           show_fixes, jobs, debug):
     """Check PATHS (files or folders; default: the current folder)."""
-    from lint.config import ConfigError, load
-    from lint.findings import Severity
-    from lint.runner import Linter
+    from lint.workspace.config import ConfigError, load
+    from lint.model.findings import Severity
+    from lint.engine.runner import Linter
 
     cwd = Path.cwd()
     if prune_baseline and baseline_path is None:
@@ -91,7 +91,7 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
         else:
             report = linter.run(roots, cwd)
         if write_baseline is not None:
-            from lint import baseline
+            from lint.engine import baseline
 
             count = baseline.write(write_baseline, report.findings, report.sources, _project_path(config, cwd))
             click.echo(f"hrlint: wrote {count} baseline entries for {len(report.findings)} findings "
@@ -156,9 +156,9 @@ def _report_fixes(fixed: list, verbose: bool) -> None:
 def _changed(ref: str, roots: list[Path], config, cwd: Path) -> tuple[list[Path], set[str]]:
     """Changed files under the given paths that the config includes, and the urls of articles
     renamed or deleted since the merge base."""
-    from lint.changed import changed_files, old_urls
-    from lint.discovery import relative_to
-    from lint.globs import matches
+    from lint.workspace.changed import changed_files, old_urls
+    from lint.workspace.discovery import relative_to
+    from lint.workspace.globs import matches
 
     top, files, gone = changed_files(ref, cwd)
     bases = [r.resolve() for r in roots]
@@ -171,13 +171,13 @@ def _changed(ref: str, roots: list[Path], config, cwd: Path) -> tuple[list[Path]
 
 def _project_path(config, cwd: Path):
     """Display path -> POSIX path relative to the config folder (stable whatever the cwd)."""
-    from lint.discovery import relative_to
+    from lint.workspace.discovery import relative_to
 
     return lambda display: relative_to(cwd / display, config.root)
 
 
 def _apply_baseline(report, path: Path, prune: bool, path_of) -> None:
-    from lint import baseline
+    from lint.engine import baseline
 
     known = baseline.read(path)
     checked = {path_of(f) for f in report.files}
@@ -204,9 +204,9 @@ def _apply_baseline(report, path: Path, prune: bool, path_of) -> None:
 def audit(path, html_path, json_path, max_rows, config_path, no_cache, debug):
     """Audit a content folder (default: the current folder): every rule, including the audit-only
     link metrics, summarised for the terminal, HTML and JSON. Exits 0 unless it cannot run."""
-    from lint import audit as audit_report
-    from lint.config import ConfigError, load
-    from lint.runner import Linter
+    from lint.report import audit as audit_report
+    from lint.workspace.config import ConfigError, load
+    from lint.engine.runner import Linter
 
     cwd = Path.cwd()
     root = path or Path(".")
@@ -257,8 +257,8 @@ def _progress():
               help="Show the severities this config sets.")
 def rules_command(config_path):
     """List every rule with its severity and summary."""
-    from lint.config import ConfigError, load
-    from lint.runner import Linter
+    from lint.workspace.config import ConfigError, load
+    from lint.engine.runner import Linter
 
     try:
         linter = Linter(load(config_path))
@@ -276,7 +276,7 @@ def rules_command(config_path):
 @click.argument("rule")
 def explain(rule):
     """Explain RULE (an id such as schema/required, or a family such as schema)."""
-    from lint.registry import RuleError, load_rules
+    from lint.engine.registry import RuleError, load_rules
 
     try:
         available = load_rules()

@@ -69,7 +69,7 @@ def index_rows(root: Path) -> dict:
     matter); asserts the database is intact and of the current version."""
     import sqlite3
 
-    from lint.corpus import CACHE_DIR, CACHE_VERSION, INDEX_FILE
+    from lint.store.index import CACHE_DIR, CACHE_VERSION, INDEX_FILE
 
     db = sqlite3.connect(root / CACHE_DIR / INDEX_FILE)
     try:

@@ -16,10 +16,10 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import make_corpus  # noqa: E402
 
-from lint import runner  # noqa: E402
-from lint.result_cache import CACHE_VERSION, RESULTS_FILE  # noqa: E402
+from lint.engine import runner  # noqa: E402
+from lint.store.results import CACHE_VERSION, RESULTS_FILE  # noqa: E402
 
-N = 160  # enough for two workers (lint.parallel.MIN_ITEMS_PER_JOB) and the result cache
+N = 160  # enough for two workers (lint.workspace.parallel.MIN_ITEMS_PER_JOB) and the result cache
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def loads(monkeypatch):
 def lookups(request, monkeypatch):
     """Both ways the result cache finds rows: `IN (...)` batches, or one scan of the table when
     the run asks for most of it (more than BATCH files)."""
-    from lint import result_cache
+    from lint.store import results as result_cache
 
     if request.param == "one-scan":
         monkeypatch.setattr(result_cache, "BATCH", 50)
@@ -86,7 +86,7 @@ def test_bad_jobs_value_is_a_usage_error(hrlint, value):
 
 def test_index_lookups_are_the_same_with_a_tiny_memo(hrlint, site, monkeypatch):
     """Index lookups are memoised per process up to a bound; the bound is reached on large sites."""
-    from lint import corpus
+    from lint.store import index as corpus
 
     expected = check(hrlint, site, "--no-cache")
     monkeypatch.setattr(corpus._Lookup, "MEMO_SIZE", 2)
@@ -224,10 +224,9 @@ def test_checked_documents_are_freed_without_the_cycle_collector(corpus):
     as soon as its check ends (the cycle collector once took a tenth of a cold run)."""
     import gc
     import weakref
-    from pathlib import Path
 
-    from lint.config import load
-    from lint.document import Document
+    from lint.workspace.config import load
+    from lint.model.document import Document
 
     linter = runner.Linter(load(None, corpus), use_cache=False)
     ctx = linter.context([corpus], corpus)

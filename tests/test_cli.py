@@ -247,7 +247,7 @@ def test_git_ignored_files_are_what_git_check_ignore_says(write):
     import shutil
     import subprocess
 
-    from lint.discovery import _git_ignored
+    from lint.workspace.discovery import _git_ignored
 
     if shutil.which("git") is None:
         pytest.skip("git is not installed")

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from lint.external import ExternalChecker, LinkResult, _retry_after
+from lint.checks.links.external import ExternalChecker, LinkResult, _retry_after
 
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, SEEDS
-from lint.document import Document
-from lint.findings import Fix
-from lint.fixer import apply_one, encode, unified_diff, write_atomically
+from lint.model.document import Document
+from lint.model.findings import Fix
+from lint.engine.fixer import apply_one, encode, unified_diff, write_atomically
 
 CONFIG = "content-root: .\n"
 
@@ -175,8 +175,8 @@ def scalar(style: str, text: str) -> str:
                                 st.sampled_from(TERMS), FILLER), min_size=1, max_size=4),
        body=st.tuples(FILLER, st.sampled_from(TERMS)))
 def test_fix_property(tmp_path_factory, parts, body):
-    from lint.config import Config
-    from lint.runner import Linter
+    from lint.workspace.config import Config
+    from lint.engine.runner import Linter
 
     fields = {f"f{i}": f"{pre} {term} {post}" for i, (_, pre, term, post) in enumerate(parts)}
     lines = ["---"] + [f"f{i}: {scalar(style, fields[f'f{i}'])}" for i, (style, *_) in enumerate(parts)]

@@ -21,11 +21,11 @@ import pytest
 
 from conftest import DATA, ROOT
 from lint.cli import FORMAT_NAMES
-from lint.findings import Finding, Severity
-from lint.output.github import SUMMARY_ROWS, annotation, render_github
-from lint.output.junit import render_junit
-from lint.output.sarif import region
-from lint.runner import Report
+from lint.model.findings import Finding, Severity
+from lint.report.github import SUMMARY_ROWS, annotation, render_github
+from lint.report.junit import render_junit
+from lint.report.sarif import region
+from lint.engine.runner import Report
 
 GOLDEN = DATA / "golden"
 UPDATE = os.environ.get("HRLINT_UPDATE_GOLDEN") == "1"
@@ -253,7 +253,7 @@ def test_junit_counts_on_the_seeds(hrlint):
 
 @pytest.mark.parametrize("message", ["plain", "é ’ “quoted” \u2028 \x00 \x1f \x7f \\ \" /", "😀 \ud7ff", ""])
 def test_json_text_is_what_the_standard_library_writes(message):
-    from lint.output.json_format import render_json
+    from lint.report.json_format import render_json
 
     report = report_of(finding(message=message, suggestions=[], fix=None))
     data = json.loads(render_json(report))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from lint.document import Document
-from lint.frontmatter_tree import _Loader
+from lint.model.document import Document
+from lint.model.frontmatter_tree import _Loader
 
 SCALARS = ["123", "-7", "0", "012", "0x1F", "1_000", "1:20", "+5", "1.5", "1e3", ".inf", "-.Inf", ".nan",
            "yes", "No", "on", "OFF", "true", "False", "~", "null", "Null", "", "2021-03-04",

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import SEEDS, index_rows
-from lint.checks.consistency import slugify
+from lint.text.urls import slugify
 
 
 def article(id: int, title: str, subject: str = "Health Studies", related=(), body: str = "",

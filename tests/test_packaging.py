@@ -53,7 +53,7 @@ def hrlint(venv: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_wheel_ships_the_data(venv):
-    code = ("import sysconfig; from lint.data import data_dir; "
+    code = ("import sysconfig; from lint.model.resources import data_dir; "
             "print(sysconfig.get_paths()['purelib']); print(data_dir('schemas')); print(data_dir('rules'))")
     # cwd outside the repo: `python -c` puts the cwd first on sys.path.
     lines = run_ok(bin_path(venv, "python"), "-c", code, cwd=venv).stdout.splitlines()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lint.document import Document
-from lint.regions import prose_regions
+from lint.model.document import Document
+from lint.text.regions import prose_regions
 
 FIELDS = ["title", "answer", "seo.page_description", "items[*]"]
 

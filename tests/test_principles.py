@@ -176,9 +176,9 @@ def unrelated_passages() -> list:
 
 @pytest.mark.parametrize("text", unrelated_passages())
 def test_unrelated_passage_has_no_principle_finding(text):
-    from lint.config import Config
-    from lint.document import Document
-    from lint.runner import Linter
+    from lint.workspace.config import Config
+    from lint.model.document import Document
+    from lint.engine.runner import Linter
 
     config = Config(rules={"principles/paraphrase": {"require-verbatim": True}})
     linter = Linter(config, select=["principles"])

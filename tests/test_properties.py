@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import DATA, ROOT, SEEDS
-from lint.config import Config
-from lint.document import Document
-from lint.positions import LineIndex
+from lint.workspace.config import Config
+from lint.model.document import Document
+from lint.model.positions import LineIndex
 
 _spec = importlib.util.spec_from_file_location("fuzz_document", ROOT / "fuzz" / "fuzz_document.py")
 fuzz_document = importlib.util.module_from_spec(_spec)
@@ -97,8 +97,8 @@ _LINTERS: dict = {}
 
 def _lint(root: Path, fmt_list=("json", "sarif")):
     """Lint one folder with a Linter built once (rule data loads once per test session)."""
-    from lint.output import FORMATS
-    from lint.runner import Linter
+    from lint.report import FORMATS
+    from lint.engine.runner import Linter
 
     if "linter" not in _LINTERS:
         _LINTERS["linter"] = Linter(Config(root=root.parent), use_cache=False)

@@ -8,10 +8,10 @@ from importlib import metadata
 
 import pytest
 
-from lint.registry import ENTRY_POINT_GROUP, RuleError, entry_points, load_rules
+from lint.engine.registry import ENTRY_POINT_GROUP, RuleError, entry_points, load_rules
 
 PLUGIN_MODULE = '''
-from lint.registry import Rule
+from lint.engine.registry import Rule
 
 
 class Shout(Rule):

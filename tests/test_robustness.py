@@ -331,8 +331,8 @@ def test_max_file_size_is_configurable(hrlint, write):
 
 def test_too_large_files_are_not_read_into_the_corpus_index(write):
     """The link index must respect max-file-size too: a file that is "not checked" is not parsed."""
-    from lint.config import Config
-    from lint.corpus import build_index
+    from lint.workspace.config import Config
+    from lint.store.index import build_index
 
     root = write({"big.md": "---\nurl: /learn/x/questions/big\n---\n" + "x" * 200,
                   "small.md": "---\nurl: /learn/x/questions/small\n---\n"})
@@ -343,17 +343,17 @@ def test_too_large_files_are_not_read_into_the_corpus_index(write):
 # --- the file system ---------------------------------------------------------------------------
 
 def test_file_deleted_between_discovery_and_reading(hrlint, write, good_alone, monkeypatch):
-    import lint.runner
+    import lint.engine.runner
 
     root = write({"gone.md": "---\ntitle: x\n---\n", "good.md": GOOD})
-    real = lint.runner.discover
+    real = lint.engine.runner.discover
 
     def discover_then_delete(*args, **kwargs):
         found = real(*args, **kwargs)
         (root / "gone.md").unlink()
         return found
 
-    monkeypatch.setattr(lint.runner, "discover", discover_then_delete)
+    monkeypatch.setattr(lint.engine.runner, "discover", discover_then_delete)
     result = hrlint("check", "--format", "json", "--select", SELECT, ".", cwd=root)
     assert bad_findings(result, "gone.md") == [
         ("file/unreadable", 1, 1, "cannot read file: No such file or directory")]
@@ -602,7 +602,7 @@ GLOB_PATHS = ["a.md", "dir/a.md", "x.md/inner.txt", "a.mdx", "a.md.bak", "drafts
 @pytest.mark.parametrize("globs", GLOB_SETS)
 def test_combined_glob_matcher_agrees_with_each_glob(globs):
     """A walk tests every file with one combined pattern; it must say what the globs say."""
-    from lint.globs import matcher, matches
+    from lint.workspace.globs import matcher, matches
 
     assert [matcher(globs)(p) for p in GLOB_PATHS] == [matches(p, list(globs)) for p in GLOB_PATHS]
 
@@ -623,7 +623,7 @@ def test_catastrophic_schema_pattern_is_refused(hrlint, write):
 
 @pytest.mark.parametrize("pattern", ["^(a+)+$", "(a|aa)*c", "(.*a){12}", "^(\\w+\\s?)*$", "((ab)*)+x"])
 def test_regex_checker_refuses_nested_repeats(pattern):
-    from lint.config import regex_problem
+    from lint.workspace.config import regex_problem
 
     assert regex_problem(pattern) is not None
 
@@ -631,13 +631,13 @@ def test_regex_checker_refuses_nested_repeats(pattern):
 @pytest.mark.parametrize("pattern", ["^https://example\\.org/", "^[a-z0-9]+(-[a-z0-9]+)*\\.md$", "(ab)*", "a{2,5}",
                                      "^/learn/[a-z0-9]+(-[a-z0-9]+)*/questions/", "(?>a+)+", "(,[^,]*)*"])
 def test_regex_checker_accepts_ordinary_patterns(pattern):
-    from lint.config import regex_problem
+    from lint.workspace.config import regex_problem
 
     assert regex_problem(pattern) is None
 
 
 def test_external_checker_refuses_catastrophic_patterns_and_bounds_urls():
-    from lint.external import MAX_URL_LENGTH, ExternalChecker
+    from lint.checks.links.external import MAX_URL_LENGTH, ExternalChecker
 
     with pytest.raises(ValueError, match="refused"):
         ExternalChecker(deny=["(a+)+$"])
@@ -710,7 +710,7 @@ def test_no_network_without_check_external(hrlint, write, no_network):
 
 
 def test_check_external_requests_only_http_and_https(no_network):
-    from lint.external import ExternalChecker
+    from lint.checks.links.external import ExternalChecker
 
     urls = ["file:///etc/passwd", "ftp://example.org/x", "data:text/plain,hi", "gopher://x/", "javascript:alert(1)",
             "//example.org/x", "/learn/x", "mailto:a@b.c", "FILE:///etc/passwd", " file:///etc/passwd"]
@@ -722,7 +722,7 @@ def test_check_external_requests_only_http_and_https(no_network):
 def test_external_checks_are_bounded_per_request_and_per_run():
     import inspect
 
-    from lint.external import ExternalChecker
+    from lint.checks.links.external import ExternalChecker
 
     defaults = {k: v.default for k, v in inspect.signature(ExternalChecker).parameters.items()}
     assert 0 < defaults["timeout"] <= 30 and 0 < defaults["run_timeout"] <= 600

@@ -1,4 +1,4 @@
-"""Tests for lint.scalars.map_scalar (value character -> source span)."""
+"""Tests for lint.model.scalars.map_scalar (value character -> source span)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lint.scalars import map_scalar
+from lint.model.scalars import map_scalar
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_63fb4468c37ad0d7.txt"
 BREAKS = "\r\n\x85\u2028\u2029"

@@ -120,7 +120,7 @@ def test_consistency_rules(hrlint):
     ("Café  naïve — résumé", "cafe-naive-resume"),
 ])
 def test_slug_rule_from_the_seeds(title, slug):
-    from lint.checks.consistency import slugify
+    from lint.text.urls import slugify
 
     assert slugify(title) == slug
 
@@ -156,7 +156,7 @@ def test_yaml_tags_are_never_constructed(hrlint):
 # --- the compiled fast path agrees with jsonschema --------------------------------------------
 
 def _front_matters():
-    from lint.document import Document
+    from lint.model.document import Document
 
     for path in sorted([*DATA.rglob("*.md"), *(DATA.parent.parent / "seeds").glob("*.md")]):
         doc = Document.load(path, path.name)
@@ -175,7 +175,7 @@ def _variants(data: dict):
 
 
 def test_fast_validator_agrees_with_jsonschema():
-    from lint.schemas import SchemaStore
+    from lint.store.schemas import SchemaStore
 
     schema = SchemaStore([]).get("default")
     assert schema.is_valid is not None
@@ -199,6 +199,6 @@ def test_fast_validator_agrees_with_jsonschema():
 def test_fast_validator_declines_keywords_whose_meaning_changed(schema):
     import jsonschema
 
-    from lint.schemas import fast_validator
+    from lint.store.schemas import fast_validator
 
     assert fast_validator(schema, jsonschema.Draft202012Validator.FORMAT_CHECKER) is None

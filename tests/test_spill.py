@@ -1,4 +1,4 @@
-"""Documents parsed by the index build and read back by the check pass (lint.spill)."""
+"""Documents parsed by the index build and read back by the check pass (lint.store.spill)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import make_corpus  # noqa: E402
 
-from lint import spill as spill_module  # noqa: E402
-from lint import runner  # noqa: E402
-from lint.document import Document  # noqa: E402
-from lint.spill import Spill, restore, snapshot  # noqa: E402
+from lint.store import spill as spill_module  # noqa: E402
+from lint.engine import runner  # noqa: E402
+from lint.model.document import Document  # noqa: E402
+from lint.store.spill import Spill, restore, snapshot  # noqa: E402
 
 DOCUMENTS = {
     "seed article": (ROOT / "seeds" / "000_63fb4468c37ad0d7.txt").read_bytes(),

@@ -8,7 +8,7 @@ import yaml
 
 from conftest import DATA, ROOT
 from lint.checks.stigma import build_catalog, keep_case
-from lint.findings import Severity
+from lint.model.findings import Severity
 
 CATALOG = yaml.safe_load((ROOT / "rules" / "stigma.yaml").read_text(encoding="utf-8"))
 ENTRIES = {e["id"]: e for e in CATALOG["entries"]}
@@ -38,9 +38,9 @@ def test_catalog_pass_examples(entry_id, sentence):
 
 @pytest.mark.parametrize("entry_id, pair", example_cases("fix"))
 def test_catalog_fix_examples(entry_id, pair):
-    from lint.config import Config
-    from lint.document import Document
-    from lint.runner import Linter
+    from lint.workspace.config import Config
+    from lint.model.document import Document
+    from lint.engine.runner import Linter
 
     linter = Linter(Config(), select=["stigma"])
     doc = Document.from_text(pair["from"], "a.md")

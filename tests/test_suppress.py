@@ -55,8 +55,8 @@ def test_unused_suppression_of_a_disabled_rule_is_not_reported(run):
 
 
 def test_body_comments_are_parsed():
-    from lint.document import Document
-    from lint.suppress import collect
+    from lint.model.document import Document
+    from lint.engine.suppress import collect
 
     doc = Document.from_text("---\nid: 1\n---\n<!-- hrlint-disable-next-line stigma -- quoted -->\n"
                              "text\n<!-- hrlint-disable principles/misquote -->\nmore\n"
@@ -67,12 +67,12 @@ def test_body_comments_are_parsed():
 
 def test_body_suppression_hides_a_body_finding():
     """Disable-next-line, disable/enable ranges and an unused comment, with an in-test body rule."""
-    from lint.config import Config
-    from lint.context import Context
-    from lint.document import Document
-    from lint.findings import Severity
-    from lint.registry import Rule
-    from lint.runner import Linter
+    from lint.workspace.config import Config
+    from lint.engine.context import Context
+    from lint.model.document import Document
+    from lint.model.findings import Severity
+    from lint.engine.registry import Rule
+    from lint.engine.runner import Linter
 
     class Word(Rule):
         id = "test/word"

@@ -18,7 +18,7 @@ from conftest import ROOT, index_rows
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import make_corpus  # noqa: E402
 
-from lint import discovery  # noqa: E402
+from lint.workspace import discovery  # noqa: E402
 
 HOUR_AGO = time.time_ns() - 3600 * 10**9
 
@@ -31,7 +31,7 @@ def corpus(tmp_path_factory):
 
 
 def settle(folder):
-    """Folder mtimes an hour old: not changed too recently to be trusted (lint.corpus.RACY_NS)."""
+    """Folder mtimes an hour old: not changed too recently to be trusted (lint.store.index.RACY_NS)."""
     for path in [folder, *(p for p in folder.rglob("*") if p.is_dir() and ".hrlint_cache" not in p.parts)]:
         os.utime(path, ns=(HOUR_AGO, HOUR_AGO))
 

@@ -10,10 +10,10 @@ import json
 import jsonschema
 import pytest
 
-from lint import schemas
+from lint.store import schemas
 from lint.checks import principles, stigma
-from lint.data import parse_yaml
-from lint.verified import KEEP_PARSED, PARSED_DIR, VERIFIED_FILE, Verified
+from lint.model.resources import parse_yaml
+from lint.store.verified import KEEP_PARSED, PARSED_DIR, VERIFIED_FILE, Verified
 
 SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}, "date": {"type": "string", "format": "date"}}}
 

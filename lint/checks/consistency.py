@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-from lint.findings import Severity
-from lint.registry import Rule
-
-
-def slugify(text: str) -> str:
-    """The site's slug: lowercase, drop everything but letters, digits and spaces, spaces -> '-'.
-
-    Derived from the seed articles: "alcohol-related" becomes "alcoholrelated" and
-    "strategies, and how" becomes "strategies-and-how".
-    """
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"[^a-z0-9\s]", "", text)
-    return "-".join(text.split())
+from lint.model.findings import Severity
+from lint.engine.registry import Rule
+from lint.text.urls import slugify
 
 
 def _norm(text: str) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lint.findings import Severity
-from lint.registry import Rule
+from lint.model.findings import Severity
+from lint.engine.registry import Rule
 
 
 class ProblemRule(Rule):

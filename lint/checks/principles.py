@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 
 from lint.checks.stigma import WholeWords, keep_case
-from lint.data import data_dir, parse_yaml
-from lint.findings import Fix, Severity
-from lint.registry import Rule, RuleError
-from lint.verified import UNKEPT, Verified
+from lint.model.resources import data_dir, parse_yaml
+from lint.model.findings import Fix, Severity
+from lint.engine.registry import Rule, RuleError
+from lint.store.verified import UNKEPT, Verified
 
 QUOTE_SCORE = 80  # rapidfuzz ratio from which a statement is read as a quotation
 LEAD_IN = 3  # words before a quotation that are the author's own ("Harm reduction ...")

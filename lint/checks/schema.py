@@ -10,11 +10,11 @@ import difflib
 import re
 from typing import Any
 
-from lint.findings import Severity
-from lint.frontmatter_tree import field_name
-from lint.globs import matches
-from lint.registry import Rule
-from lint.schemas import MESSAGE_KEYWORD
+from lint.model.findings import Severity
+from lint.model.frontmatter_tree import field_name
+from lint.workspace.globs import matches
+from lint.engine.registry import Rule
+from lint.store.schemas import MESSAGE_KEYWORD
 
 # jsonschema keyword -> rule id
 _KEYWORD_RULE = {

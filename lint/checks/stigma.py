@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
-from lint.data import data_dir, parse_yaml
-from lint.findings import Fix, Severity
-from lint.registry import Rule, RuleError
-from lint.verified import UNKEPT, Verified
+from lint.model.resources import data_dir, parse_yaml
+from lint.model.findings import Fix, Severity
+from lint.engine.registry import Rule, RuleError
+from lint.store.verified import UNKEPT, Verified
 
 CONTEXT_CHARS = 300  # how far around a match quote detection looks
 MAX_MATCHES = 2000  # per document: more than a report shows for one file (runner.MAX_FINDINGS_PER_FILE)
@@ -223,7 +223,7 @@ def _read(path: Path, verified: Verified) -> dict[str, Any]:
 
 
 def _validate(raw: Any, where: str) -> None:
-    from lint.schemas import best_error
+    from lint.store.schemas import best_error
 
     schema = json.loads((data_dir("rules") / _SCHEMA_FILE).read_text(encoding="utf-8"))
     error = best_error(schema, raw)

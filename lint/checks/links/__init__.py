@@ -1,0 +1,1 @@
+"""The links/ family: related-article fields, body links and external links."""

@@ -1,0 +1,1 @@
+"""Running rules: the registry, run context, plan and executors, suppression, baseline, fixes."""

@@ -1,0 +1,1 @@
+"""The document model: findings, positions, front-matter tree, scalars, documents."""

@@ -1,0 +1,1 @@
+"""Where and what to check: configuration, globs, file discovery, git, processes."""
