@@ -85,11 +85,14 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
         linter = Linter(config, _split(select), _split(ignore), debug=debug, use_cache=not no_cache,
                         check_external=check_external, fix=fix_mode, unsafe_fixes=unsafe_fixes, jobs=jobs)
         roots = list(paths) or [Path(".")]
-        if changed_since:
-            only, linking_to = _changed(changed_since, roots, config, cwd)
-            report = linter.run(roots, cwd, only=only, linking_to=linking_to)
-        else:
-            report = linter.run(roots, cwd)
+        known = None
+        if baseline_path is not None and write_baseline is None:
+            from lint.engine import baseline
+            from lint.engine.emit import BaselineUse
+
+            known = BaselineUse(baseline.read(baseline_path), baseline_path.as_posix(), _project_path(config, cwd))
+        only, linking_to = _changed(changed_since, roots, config, cwd) if changed_since else (None, frozenset())
+        report = linter.run(roots, cwd, only=only, linking_to=linking_to, baseline=known)
         if write_baseline is not None:
             from lint.engine import baseline
 
@@ -97,8 +100,12 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
             click.echo(f"hrlint: wrote {count} baseline entries for {len(report.findings)} findings "
                        f"to {write_baseline}", err=True)
             sys.exit(0)
-        if baseline_path is not None:
-            _apply_baseline(report, baseline_path, prune_baseline, _project_path(config, cwd))
+        if known is not None and prune_baseline:
+            from lint.engine import baseline
+
+            removed = baseline.prune(baseline_path, known.entries, report.stale)
+            report.findings = [f for f in report.findings if f.rule != "baseline/stale"]
+            click.echo(f"hrlint: removed {removed} stale entries from {baseline_path}", err=True)
     except ConfigError as exc:
         _usage_error(str(exc))
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, exit 2
@@ -174,19 +181,6 @@ def _project_path(config, cwd: Path):
     from lint.workspace.discovery import relative_to
 
     return lambda display: relative_to(cwd / display, config.root)
-
-
-def _apply_baseline(report, path: Path, prune: bool, path_of) -> None:
-    from lint.engine import baseline
-
-    known = baseline.read(path)
-    checked = {path_of(f) for f in report.files}
-    report.findings, stale = baseline.apply(report.findings, report.sources, known, checked, path_of)
-    if prune:
-        removed = baseline.prune(path, known, stale)
-        click.echo(f"hrlint: removed {removed} stale entries from {path}", err=True)
-    else:
-        report.findings += baseline.stale_findings(stale, path.as_posix())
 
 
 @main.command()

@@ -41,14 +41,16 @@ def site(corpus, tmp_path):
 def loads(monkeypatch):
     """Count the files the runner checks (read from disk, or from the spill of a run that built
     the index), as opposed to those whose findings come from the result cache."""
+    from lint.engine.plan import RunPlan
+
     seen: list[str] = []
-    original = runner.Linter._check_file
+    original = RunPlan.check_file
 
-    def counting(self, ctx, path, display, *args):
-        seen.append(display)
-        return original(self, ctx, path, display, *args)
+    def counting(self, task):
+        seen.append(task.display)
+        return original(self, task)
 
-    monkeypatch.setattr(runner.Linter, "_check_file", counting)
+    monkeypatch.setattr(RunPlan, "check_file", counting)
     return seen
 
 

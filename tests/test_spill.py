@@ -181,7 +181,7 @@ def test_files_the_run_does_not_check_are_not_spilled(hrlint, site, monkeypatch)
     monkeypatch.setattr(Spill, "put", lambda self, doc: spilled.append(doc.display) or original(self, doc))
     folders, files = [], 0
     for folder in sorted(p.name for p in site.iterdir() if p.is_dir()):
-        if files < runner.CACHE_MIN_FILES:  # enough files for a spill, not all of them
+        if files < runner.FEW_FILES:  # enough files for a spill, not all of them
             folders.append(folder)
             files += len(list((site / folder).glob("*.md")))
     assert files < len(list(site.rglob("*.md")))

@@ -111,6 +111,7 @@ Reported on the baseline file (info); `--prune-baseline` removes such entries.
 
 class TooManyFindings(Rule):
     id = "file/too-many-findings"
+    kept_by_select = True  # a run never drops findings without saying so
     summary = "A file has more findings than are reported for one file (1,000); the rest are not shown."
     default_severity = Severity.INFO
     explanation = """

@@ -18,6 +18,7 @@ import yaml
 from lint.checks.stigma import WholeWords, keep_case
 from lint.model.resources import data_dir, parse_yaml
 from lint.model.findings import Fix, Severity
+from lint.engine.analysis import Analysis, DocumentAnalysis
 from lint.engine.registry import Rule, RuleError
 from lint.store.verified import UNKEPT, Verified
 
@@ -303,19 +304,25 @@ def analyse(region, principles: Principles) -> tuple[list[Statement], list[Match
 
 # --- rules ------------------------------------------------------------------------------------
 
+PRINCIPLES: Analysis[Principles] = Analysis("the canonical principles", lambda ctx: load_principles(ctx.verified))
+
+
 def _analysis(doc, ctx):
-    principles = ctx.once("principles", lambda: load_principles(ctx.verified))
+    principles = ctx.get(PRINCIPLES)
     return [(region, *analyse(region, principles)) for region in ctx.regions(doc)]
+
+
+# (region, statements, matches, lists) of each prose region of a document
+QUOTATIONS: DocumentAnalysis[list[tuple]] = DocumentAnalysis("principle quotations", _analysis)
 
 
 class PrincipleRule(Rule):
     default_severity = Severity.WARNING
 
-    def prepare(self, ctx):
-        ctx.once("principles", lambda: load_principles(ctx.verified))
+    analyses = (PRINCIPLES,)
 
     def analysis(self, doc, ctx):
-        return ctx.memo(doc, "principles", lambda: _analysis(doc, ctx))
+        return ctx.of(doc, QUOTATIONS)
 
     @classmethod
     def describe(cls) -> str:
@@ -435,7 +442,7 @@ Example: "the Harm Reduction Coalition (HRC) considers the following principles 
 """
 
     def check(self, doc, ctx):
-        principles = ctx.once("principles", lambda: load_principles(ctx.verified))
+        principles = ctx.get(PRINCIPLES)
         org = principles.organisation
         current = f"{org['current']} ({org['current_abbreviation']})"
         for region, sts, _, lists in self.analysis(doc, ctx):
@@ -475,7 +482,7 @@ agency of people who use drugs (principle 6).
 """
 
     def check(self, doc, ctx):
-        principles = ctx.once("principles", lambda: load_principles(ctx.verified))
+        principles = ctx.get(PRINCIPLES)
         for region, _, _, lists in self.analysis(doc, ctx):
             for plist in lists:
                 message = _completeness(plist, principles) if plist.coalition else None

@@ -13,6 +13,7 @@ from typing import Any
 from lint.model.findings import Severity
 from lint.model.frontmatter_tree import field_name
 from lint.workspace.globs import matches
+from lint.engine.analysis import DocumentAnalysis
 from lint.engine.registry import Rule
 from lint.store.schemas import MESSAGE_KEYWORD
 
@@ -157,13 +158,18 @@ def validate(doc, ctx) -> list[tuple[str, int, int, str, str | None, list[str]]]
     return out
 
 
+# Every schema finding of a document, shared by the schema rules
+VALIDATION: DocumentAnalysis[list[tuple[str, int, int, str, str | None, list[str]]]] = DocumentAnalysis(
+    "schema validation", validate)
+
+
 class SchemaRule(Rule):
     """Reports the shared validation results that carry this rule's id."""
 
     default_severity = Severity.ERROR
 
     def check(self, doc, ctx):
-        for rule, start, end, message, field, suggestions in ctx.memo(doc, "schema", lambda: validate(doc, ctx)):
+        for rule, start, end, message, field, suggestions in ctx.of(doc, VALIDATION):
             if rule == self.id:
                 yield self.report(doc, start, end, message, field=field, suggestions=suggestions)
 

@@ -20,6 +20,7 @@ import yaml
 
 from lint.model.resources import data_dir, parse_yaml
 from lint.model.findings import Fix, Severity
+from lint.engine.analysis import Analysis, DocumentAnalysis
 from lint.engine.registry import Rule, RuleError
 from lint.store.verified import UNKEPT, Verified
 
@@ -256,29 +257,34 @@ def build_catalog(settings: dict[str, Any], verified: Verified = UNKEPT) -> Cata
     return Catalog({"entries": entries, "exceptions": exceptions, "sources": sources}, quoted)
 
 
+STIGMA_CATALOG: Analysis[Catalog] = Analysis(
+    "the stigma catalog", lambda ctx: build_catalog(ctx.config.stigma, ctx.verified))
+
+
 def find(doc, ctx) -> list[tuple]:
     """Every stigma match of a document, shared by the stigma rules: (region, a, b, entry, severity, note)."""
-    catalog = ctx.once("stigma", lambda: build_catalog(ctx.config.stigma, ctx.verified))
+    catalog = ctx.get(STIGMA_CATALOG)
     found = ((region, a, b, entry, severity, note)
              for region in ctx.regions(doc)
              for a, b, entry, severity, note in catalog.matches(region.text, region.lower))
     return list(islice(found, MAX_MATCHES))  # bounded work on a pathological file
 
 
+STIGMA_MATCHES: DocumentAnalysis[list[tuple]] = DocumentAnalysis("stigma matches", find)
+
+
 class StigmaRule(Rule):
     """Reports the catalog matches whose entry belongs to this rule id."""
 
     default_severity = Severity.ERROR
+    analyses = (STIGMA_CATALOG,)
 
     @property
     def severity_label(self) -> str:
         return str(self.configured_severity) if self.configured_severity else "per-term"
 
-    def prepare(self, ctx):
-        ctx.once("stigma", lambda: build_catalog(ctx.config.stigma, ctx.verified))
-
     def check(self, doc, ctx):
-        for region, a, b, entry, severity, note in ctx.memo(doc, "stigma", lambda: find(doc, ctx)):
+        for region, a, b, entry, severity, note in ctx.of(doc, STIGMA_MATCHES):
             if entry.rule != self.id:
                 continue
             found = region.text[a:b]

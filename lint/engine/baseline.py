@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from lint.workspace.config import ConfigError
-from lint.model.findings import Finding, Severity
+from lint.model.findings import Finding
 
 BASELINE_VERSION = 1
 Key = tuple[str, str, str, str]  # path, rule, field, text
@@ -63,12 +63,11 @@ def apply(findings: list[Finding], sources: dict, baseline: Counter, checked: se
     return new, stale
 
 
-def stale_findings(stale: Counter, baseline_path: str) -> list[Finding]:
-    """Stale entries as info findings on the baseline file (they name the path, rule and text)."""
-    return [Finding(baseline_path, 1, 1, 1, 1, "baseline/stale", Severity.INFO,
-                    f"baseline entry matches nothing now: {rule} in {path}"
-                    + (f" ({field})" if field else "") + (f": `{text}`" if text else "")
-                    + (f" x{n}" if n > 1 else "") + "; remove it with --prune-baseline", None)
+def stale_messages(stale: Counter) -> list[str]:
+    """One `baseline/stale` message per stale entry (they name the path, rule and text)."""
+    return [f"baseline entry matches nothing now: {rule} in {path}"
+            + (f" ({field})" if field else "") + (f": `{text}`" if text else "")
+            + (f" x{n}" if n > 1 else "") + "; remove it with --prune-baseline"
             for (path, rule, field, text), n in sorted(stale.items())]
 
 

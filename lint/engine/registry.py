@@ -2,7 +2,8 @@
 
 A rule is a small class: an id `family/name`, a one-line summary, an explanation (why, example),
 a default severity, a JSON Schema for its options, and `check(doc, ctx)`. Corpus-wide rules use
-the same interface: they read `ctx.corpus` and may report more in `finish(ctx)`.
+the same interface: they declare `analyses = (CORPUS_INDEX,)`, read `ctx.get(CORPUS_INDEX)` and may
+report more in `finish(ctx)`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 from lint.model.findings import Finding, Fix, Severity
 
 if TYPE_CHECKING:
+    from lint.engine.analysis import Analysis
     from lint.engine.context import Context
     from lint.model.document import Document, Region
 
@@ -37,7 +39,11 @@ class Rule:
     default_severity: ClassVar[Severity] = Severity.WARNING
     options_schema: ClassVar[dict[str, Any]] = {}  # JSON Schema "properties" of the options
     default_enabled: ClassVar[bool] = True
-    uses_corpus: ClassVar[bool] = False  # reads ctx.corpus: cached results depend on the whole index
+    # The run-wide analyses the rule reads with ctx.get (lint.engine.analysis); built once per run,
+    # before workers fork. A rule that reads the corpus index names CORPUS_INDEX here: its cached
+    # results then depend on the whole index.
+    analyses: ClassVar[tuple[Analysis[Any], ...]] = ()
+    kept_by_select: ClassVar[bool] = False  # still reported when --select names other rules
 
     def __init__(self, options: dict[str, Any] | None = None, severity: Severity | None = None):
         self.options = self.validate_options(options or {})
@@ -101,6 +107,10 @@ class Rule:
         """A finding at characters [a, b) of a prose region."""
         start, end = region.source_span(a, b)
         return self.report(doc, start, end, message, field=region.field, **kwargs)
+
+    def report_file(self, display: str, message: str) -> Finding:
+        """A finding about a whole file that is not a checked document (a baseline file), at 1:1."""
+        return Finding(display, 1, 1, 1, 1, self.id, self.severity, message)
 
 
 def _as_rules(obj: Any, origin: str) -> list[type[Rule]]:

@@ -1,23 +1,37 @@
-"""A lint run: choose rules, read each file once, run every rule on it, apply suppressions."""
+"""A lint run: choose the rules, plan the files, execute the plan, gather the report.
+
+`Linter` holds the rules of a run (configured once). `Linter.run` builds a `RunPlan`, picks an
+executor for speed alone (in this process, on worker processes, through the result cache; see
+lint.engine.executors), and sends every finding through the one emit path (lint.engine.emit).
+"""
 
 from __future__ import annotations
 
-import traceback
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from lint.workspace.config import Config, ConfigError
-from lint.engine.context import Context
-from lint.workspace.discovery import discover
+from lint.engine.context import CORPUS_INDEX, Context
+from lint.engine.emit import BaselineUse, Emitter
+from lint.engine.executors import Cached, Executor, processes, serial
+from lint.engine.plan import FileResult, FileTask, FixMode, RunPlan, internal_error
+from lint.engine.registry import Rule, RuleError, load_rules
+from lint.engine.suppress import selector_matches
 from lint.model.document import Document
 from lint.model.findings import Finding, Severity
-from lint.workspace.globs import matches
-from lint.engine.registry import Rule, RuleError, load_rules
-from lint.engine.suppress import apply, selector_matches
+from lint.model.positions import LineIndex
+from lint.text.urls import normalise_url
+from lint.workspace.config import Config, ConfigError
+from lint.workspace.discovery import discover, relative_to
+from lint.workspace.parallel import default_jobs
 
+# Speed only, never results: below this many files a run reads no result cache (opening it costs
+# more than it saves) and lets the corpus index trust the folders unchanged since its last walk.
+FEW_FILES = 64
 
-MAX_FINDINGS_PER_FILE = 1000  # more are summed up in one file/too-many-findings note
-CACHE_MIN_FILES = 64  # fewer files (a pre-commit run): no result cache, and the index may skip its walk
+Observer = Callable[[Document, Context, list[Finding], int, int], None]
 
 
 @dataclass
@@ -25,13 +39,28 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # display paths of every file checked
     internal_errors: list[str] = field(default_factory=list)
-    sources: dict = field(default_factory=dict)  # display path -> LineIndex, for files with findings
-    fixed: list = field(default_factory=list)  # (display path, lint.engine.fixer.Applied)
-    refused: list = field(default_factory=list)  # (display path, finding, why)
+    sources: dict[str, LineIndex] = field(default_factory=dict)  # display path -> lines, files with findings
+    fixed: list[tuple[str, Any]] = field(default_factory=list)  # (display path, lint.engine.fixer.Applied)
+    refused: list[tuple[str, Finding, str]] = field(default_factory=list)  # (display path, finding, why)
     diffs: list[str] = field(default_factory=list)  # unified diffs (--diff)
+    stale: Counter[Any] = field(default_factory=Counter)  # baseline entries that matched nothing
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def add(self, task: FileTask, result: FileResult) -> None:
+        self.files.append(result.display)
+        self.internal_errors += result.errors
+        self.findings += result.findings
+        self.fixed += [(result.display, a) for a in result.fixed]
+        self.refused += [(result.display, f, why) for f, why in result.refused]
+        if result.diff:
+            self.diffs.append(result.diff)
+        if result.findings:
+            if result.lines is not None:
+                self.sources[result.display] = result.lines
+            elif isinstance(self.sources, _Sources):
+                self.sources.paths[result.display] = task.path
 
 
 def _check_selectors(selectors: list[str], known: dict[str, type[Rule]], where: str) -> None:
@@ -46,10 +75,8 @@ class Linter:
 
     def __init__(self, config: Config, select: list[str] | None = None, ignore: list[str] | None = None,
                  debug: bool = False, use_cache: bool = True, check_external: bool = False, audit: bool = False,
-                 fix: str | None = None, unsafe_fixes: bool = False, jobs: int | None = None):
+                 fix: FixMode = None, unsafe_fixes: bool = False, jobs: int | None = None):
         """`fix`: None (report), "write" (--fix) or "diff" (--diff); `jobs`: processes (default: CPUs)."""
-        from lint.workspace.parallel import default_jobs
-
         self.config = config
         self.jobs = jobs or default_jobs()
         self.fix = fix
@@ -71,7 +98,8 @@ class Linter:
             settings = self._settings(rid)
             enabled = settings.pop("enabled", cls.default_enabled or audit)  # audits run audit-only rules
             if select:  # a family narrows the configured set; an exact id turns a rule on
-                enabled = rid in select or (enabled and any(selector_matches(s, rid) for s in select))
+                enabled = rid in select or (enabled and (cls.kept_by_select
+                                                         or any(selector_matches(s, rid) for s in select)))
             if ignore and any(selector_matches(s, rid) for s in ignore):
                 enabled = False
             severity = Severity.parse(settings.pop("severity")) if "severity" in settings else None
@@ -82,11 +110,12 @@ class Linter:
             if enabled:
                 self.rules.append(rule)
         self.enabled_ids = {r.id for r in self.rules}
+        self._prepared: set[int] = set()  # ids of the contexts prepared
 
-    def _settings(self, rid: str) -> dict:
+    def _settings(self, rid: str) -> dict[str, Any]:
         """Family-level settings, then the rule's own (the more specific wins)."""
         family = rid.split("/", 1)[0]
-        merged: dict = {}
+        merged: dict[str, Any] = {}
         for key in ("all", family, rid):
             settings = dict(self.config.rules.get(key, {}))
             if key != rid:  # options belong to one rule; families carry only enabled/severity
@@ -94,138 +123,110 @@ class Linter:
             merged.update(settings)
         return merged
 
+    @property
+    def uses_corpus(self) -> bool:
+        return any(CORPUS_INDEX in r.analyses for r in self.rules)
+
+    @property
+    def stateful(self) -> bool:
+        """Some rule gathers across files (`finish`): one process, no result cache."""
+        return any(type(r).finish is not Rule.finish for r in self.rules)
+
+    # --- a run ----------------------------------------------------------------------------------
+
     def run(self, paths: list[Path], cwd: Path, only: list[Path] | None = None,
-            linking_to: set[str] = frozenset(), observe=None) -> Report:
+            linking_to: set[str] | frozenset[str] = frozenset(), observe: Observer | None = None,
+            baseline: BaselineUse | None = None) -> Report:
         """Check `paths` (or just the files `only`, the content root still coming from `paths`), plus
         the articles whose related links point at one of the urls `linking_to`. `observe(doc, ctx,
-        findings, done, total)` is called after each file (audits collect their metrics there)."""
+        findings, done, total)` is called after each file (audits collect their metrics there).
+        With `baseline`, the findings it records are hidden and its stale entries reported."""
         ctx = self.context(paths, cwd, prepare=False)
         wanted = list(only) if only is not None else list(paths)
         if linking_to:
-            from lint.text.urls import normalise_url
-
-            wanted += [ctx.root / a.path for a in ctx.corpus.articles
+            wanted += [ctx.root / a.path for a in ctx.get(CORPUS_INDEX).articles
                        if any(normalise_url(u) in linking_to for u in a.links)]
         files = discover(wanted, self.config, cwd, ctx.walk) if wanted else []
-        if len(files) < CACHE_MIN_FILES and not linking_to and observe is None and "corpus" not in ctx.shared:
+        few = len(files) < FEW_FILES
+        keep = bool(self.fix) or observe is not None
+        if few and not linking_to and not keep and not ctx.has(CORPUS_INDEX):
             ctx.targets = [path for path, _ in files]  # a pre-commit run: the index may skip its walk
-        report = Report()
-        if self.fix or observe is not None:
-            self._run_in_process(files, ctx, report, observe)
-        else:
-            self._run_cached(files, ctx, report)
-        if any(type(r).finish is not Rule.finish for r in self.rules):
+        report = Report(sources={} if keep else _Sources({}, self.config.max_file_size))
+        emitter = self.emitter()
+        plan = RunPlan(ctx, self.rules, emitter, [FileTask(p, d) for p, d in files], self.config.max_file_size,
+                       keep_documents=keep, fix=self.fix, unsafe_fixes=self.unsafe_fixes, debug=self.debug)
+        spill = self._spill(ctx, plan, few)
+        try:
+            executor = self._executor(ctx, plan, few)
+            total = len(plan.tasks)
+            for done, (task, result) in enumerate(zip(plan.tasks, executor(plan, plan.tasks)), 1):
+                report.add(task, result)
+                if observe is not None and result.document is not None:
+                    observe(result.document, ctx, result.findings, done, total)
+        finally:
+            if spill:
+                spill.close()
+                ctx.spill = None
+        def relative(display: str) -> str:
+            return relative_to(cwd / display, self.config.root)
+
+        if self.stateful:
             self.prepare(ctx)
-        for rule in self.rules:
-            report.findings.extend(self._guard(rule, lambda: list(rule.finish(ctx)), "the corpus", report))
+            for rule in self.rules:
+                report.findings += emitter.run(self._finish(rule, ctx, report), relative)
+        if baseline is not None:
+            checked = {baseline.path_of(f) for f in report.files}
+            report.findings, notes, report.stale = emitter.baseline(report.findings, report.sources, baseline, checked)
+            report.findings += emitter.run(notes, relative)
         report.findings.sort(key=Finding.sort_key)
         return report
 
-    def _run_in_process(self, files, ctx: Context, report: Report, observe) -> None:
-        """One file after another, keeping each document (fixes and audits need it)."""
-        self.prepare(ctx)
-        for done, (name, display) in enumerate(files, 1):
-            path = Path(name)
-            doc = Document.load(path, display, self.config.max_file_size)
-            report.files.append(display)
-            found = self.check(doc, ctx, report)
-            if self.fix and any(f.fix is not None and (f.fix.safe or self.unsafe_fixes) for f in found):
-                doc, found = self._fix(doc, ctx, report, path, display)
-            if found:
-                report.findings.extend(found)
-                report.sources[display] = doc.lines
-            if observe is not None:
-                observe(doc, ctx, found, done, len(files))
+    def _spill(self, ctx: Context, plan: RunPlan, few: bool):  # noqa: ANN202 - Spill | None
+        """When this run builds the corpus index over many files, the documents it parses are kept
+        for the checks (each file parsed once); the plan's tasks learn where."""
+        if ctx.has(CORPUS_INDEX) or few or not self.uses_corpus:
+            return None
+        from lint.store.spill import Spill
 
-    def _run_cached(self, files, ctx: Context, report: Report) -> None:
-        """Unchanged files from the result cache, the others checked on `jobs` processes. When
-        this run builds the corpus index, the documents it parses are spilled for the checks."""
-        spill = None
-        if "corpus" not in ctx.shared and len(files) >= CACHE_MIN_FILES and any(r.uses_corpus for r in self.rules):
-            from lint.store.spill import Spill
+        ctx.spill = Spill.create(frozenset(t.path for t in plan.tasks), self.jobs)
+        return ctx.spill
 
-            spill = ctx.spill = Spill.create(frozenset(path for path, _ in files), self.jobs)
-        try:
-            self._run_files(files, ctx, report)
-        finally:
-            if spill is not None:
-                spill.close()
-                ctx.spill = None
-
-    def _run_files(self, files, ctx: Context, report: Report) -> None:
-        from lint.workspace.parallel import ordered_map
-
-        stateful = any(type(r).finish is not Rule.finish for r in self.rules)  # gathers across files
-        jobs = 1 if stateful else self.jobs
-        cache = None
-        if self.use_cache and not self.check_external and not stateful and len(files) >= CACHE_MIN_FILES:
+    def _executor(self, ctx: Context, plan: RunPlan, few: bool) -> Executor:
+        """The executor for this plan, chosen for speed: results are the same with any."""
+        jobs = 1 if self.stateful or plan.keep_documents else self.jobs
+        inner = processes(jobs) if jobs > 1 else serial
+        cacheable = self.use_cache and not self.check_external and not self.stateful and not plan.keep_documents
+        stats: dict[str, tuple[int, int]] | None = None
+        if plan.tasks and self.uses_corpus:
+            index = ctx.get(CORPUS_INDEX)  # before the workers fork, so they share it
+            stats, spilled, index.stats, index.spilled = index.stats, index.spilled, {}, {}
+            for task in plan.tasks:
+                task.spilled = spilled.get(task.path)
+        if cacheable and not few:
             from lint.store.results import ResultCache, fingerprint
 
-            digest = ctx.corpus.digest if any(r.uses_corpus for r in self.rules) else None
+            digest = ctx.get(CORPUS_INDEX).digest if self.uses_corpus else None
             cache = ResultCache(ctx.root, fingerprint(self, ctx, digest))
-        elif any(r.uses_corpus for r in self.rules) and files:
-            ctx.corpus  # noqa: B018 - built once, before the workers fork, so they share it
-        stats, spilled = None, {}  # what the index build left for this run: dropped before the workers fork
-        if "corpus" in ctx.shared:
-            index = ctx.shared["corpus"]
-            stats, spilled, index.stats, index.spilled = index.stats, index.spilled, {}, {}
-        cached = cache.lookup(files, stats) if cache else [None] * len(files)
-        del stats
-        todo = [(path, display, spilled.get(path)) for (path, display), findings in zip(files, cached)
-                if findings is None]
-        del spilled
-        if todo:
+            return Cached(inner, cache, stats, before=lambda: self.prepare(ctx))
+        if plan.tasks:
             self.prepare(ctx)  # before the workers fork, so they share the loaded data
-        checked = ordered_map(lambda item: self._check_file(ctx, *item), todo, jobs)
-        report.sources = _Sources({}, self.config.max_file_size)
-        for i, (path, display) in enumerate(files):
-            report.files.append(display)
-            findings = cached[i]
-            if findings is None:
-                findings, errors, signature = next(checked)
-                report.internal_errors += errors
-                if cache is not None and signature is not None and not errors:
-                    cache.put(path, *signature, findings)
-            if findings:
-                report.sources.paths[display] = path
-            report.findings.extend(findings)
-        if cache is not None:
-            cache.save()
+        return inner
 
-    def _check_file(self, ctx: Context, path: str, display: str, spilled: int | None = None):
-        """(findings, internal errors, signature) of one file, read from the spill when the index
-        build parsed it already. The text stays in the worker: an output format that shows source
-        lines reads the few files with findings again."""
-        report = Report()
-        doc = ctx.spill.get(spilled) if spilled is not None else None
-        if doc is not None:
-            doc.path, doc.display = Path(path), display
-        else:
-            doc = Document.load(Path(path), display, self.config.max_file_size)
-        found = self.check(doc, ctx, report)
-        return found, report.internal_errors, doc.signature if doc.readable else None
+    def _finish(self, rule: Rule, ctx: Context, report: Report) -> list[Finding]:
+        """A rule's corpus-wide findings; a crash becomes an internal error, not a dead run."""
+        try:
+            return list(rule.finish(ctx))
+        except ConfigError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
+            report.internal_errors.append(internal_error(rule, "the corpus", exc, self.debug))
+            return []
 
-    def _fix(self, doc: Document, ctx: Context, report: Report, path: Path, display: str):
-        """Apply the document's fixes; write them (--fix) or record a diff (--diff)."""
-        from lint.engine.fixer import fix_document, unified_diff, write_atomically
+    # --- pieces for tests, benchmarks and editors -----------------------------------------------
 
-        result = fix_document(doc, lambda d: self.check(d, ctx, report), self.unsafe_fixes)
-        report.refused += [(display, f, why) for f, why in result.refused]
-        if not result.applied:
-            return doc, self.check(doc, ctx, report)
-        bom = "\ufeff" if doc.bom else ""
-        if self.fix == "diff":
-            report.diffs.append(unified_diff(display, bom + doc.text, bom + result.text))
-        else:
-            error = write_atomically(path, (bom + result.text).encode(doc.encoding),
-                                     (bom + doc.text).encode(doc.encoding))
-            if error:
-                report.refused += [(display, a.finding, error) for a in result.applied]
-                return doc, self.check(doc, ctx, report)
-        report.fixed += [(display, a) for a in result.applied]
-        fixed = Document.from_text(bom + result.text, display)
-        fixed.path = path
-        return fixed, self.check(fixed, ctx, report)
+    def emitter(self) -> Emitter:
+        """The emit path of a run with the rules enabled now."""
+        return Emitter(self.rules, self.config.per_file_ignores)
 
     def context(self, paths: list[Path] | None = None, cwd: Path | None = None, prepare: bool = True) -> Context:
         """A run context, with every enabled rule's data loaded unless `prepare` is false."""
@@ -236,78 +237,27 @@ class Linter:
         return ctx
 
     def prepare(self, ctx: Context) -> None:
-        """Load every enabled rule's data, once (bad rule data: ConfigError). A run whose files all
-        come from the result cache never needs it: the cache's fingerprint covers that data."""
-        if ctx.shared.get("prepared"):
+        """Build the analyses the enabled rules declare and let each rule load its data, once per
+        context (bad rule data: ConfigError). A run whose files all come from the result cache never
+        needs it: the cache's fingerprint covers that data."""
+        if id(ctx) in self._prepared:
             return
-        for rule in self.rules:
-            try:
-                rule.prepare(ctx)
-            except RuleError as exc:
-                raise ConfigError(str(exc)) from None
-        ctx.shared["prepared"] = True
-
-    def check(self, doc: Document, ctx: Context, report: Report | None = None) -> list[Finding]:
-        """Findings of one document after per-file ignores and inline suppressions."""
-        report = report or Report()
-        ignored = []
-        if self.config.per_file_ignores:
-            rel = ctx.relative(doc)
-            ignored = [s for globs, sel in self.config.per_file_ignores.items() if matches(rel, [globs]) for s in sel]
-        findings: list[Finding] = []
-        for rule in self.rules:  # `_guard` inlined: this loop runs for every rule on every file
-            if ignored and any(selector_matches(s, rule.id) for s in ignored):
-                continue
-            try:
-                findings += list(rule.check(doc, ctx))
-            except ConfigError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - see _guard
-                self._internal_error(rule, doc.display, report, exc)
-        if not doc.readable:
-            return findings
-        findings, unused = apply(doc, findings)
-        if len(findings) > MAX_FINDINGS_PER_FILE:
-            findings = self._clip(doc, findings)
-        if "suppression/unused" in self.enabled_ids:
-            unused_rule = next(r for r in self.rules if r.id == "suppression/unused")
-            for s in unused:
-                if s.rules and not all(any(selector_matches(sel, rid) for rid in self.enabled_ids)
-                                       for sel in s.rules):
-                    continue  # it names a rule that is off in this run
-                what = ", ".join(s.rules) if s.rules else "all rules"
-                findings.append(unused_rule.report(doc, s.start, s.end,
-                                                   f"suppression of {what} matches no finding; remove it",
-                                                   field=s.field))
-        return findings
-
-    def _clip(self, doc: Document, findings: list[Finding]) -> list[Finding]:
-        """The first MAX_FINDINGS_PER_FILE findings in file order, then one note for the rest."""
-        findings = sorted(findings, key=Finding.sort_key)
-        kept, rest = findings[:MAX_FINDINGS_PER_FILE], findings[MAX_FINDINGS_PER_FILE:]
-        note = next((r for r in self.rules if r.id == "file/too-many-findings"), None)
-        note = note or self.available["file/too-many-findings"]()  # shown even when not selected
-        kept.append(note.report(doc, rest[0].start, rest[0].end,
-                                f"at least {len(rest):,} more findings in this file are not reported "
-                                f"(at most {MAX_FINDINGS_PER_FILE:,} per file); fix the ones above first"))
-        return kept
-
-    def _guard(self, rule: Rule, call, where: str, report: Report) -> list[Finding]:
-        """Run a rule; a crash becomes an internal error for that file, not a dead run."""
         try:
-            return call()
-        except ConfigError:
-            raise  # invalid configuration found late (a schema loaded on first use): one line, exit 2
-        except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the other files
-            self._internal_error(rule, where, report, exc)
-            return []
+            for rule in self.rules:
+                for analysis in rule.analyses:
+                    ctx.get(analysis)
+                rule.prepare(ctx)
+        except RuleError as exc:
+            raise ConfigError(str(exc)) from None
+        self._prepared.add(id(ctx))
 
-    def _internal_error(self, rule: Rule, where: str, report: Report, exc: Exception) -> None:
-        detail = traceback.format_exc() if self.debug else f"{type(exc).__name__}: {exc}"
-        report.internal_errors.append(f"internal error in rule {rule.id} on {where}: {detail}")
+    def check(self, doc: Document, ctx: Context) -> list[Finding]:
+        """Findings of one document after per-file ignores and inline suppressions."""
+        plan = RunPlan(ctx, self.rules, self.emitter(), [], self.config.max_file_size, debug=self.debug)
+        return plan.check(doc)
 
 
-class _Sources(dict):
+class _Sources(dict):  # type: ignore[type-arg]
     """Display path -> LineIndex of files with findings, read (not parsed) only if an output
     format asks for its lines."""
 
@@ -316,19 +266,19 @@ class _Sources(dict):
         self.paths = paths  # display path -> path of each file with findings
         self.max_bytes = max_bytes
 
-    def __missing__(self, display: str):
+    def __missing__(self, display: str) -> LineIndex:
         if display not in self.paths:
             raise KeyError(display)
         self[display] = Document.load(Path(self.paths[display]), display, self.max_bytes, parse=False).lines
-        return self[display]
+        return self[display]  # type: ignore[no-any-return]
 
-    def get(self, display: str, default=None):
+    def get(self, display: str, default: Any = None) -> Any:
         try:
             return self[display]
         except KeyError:
             return default
 
-    def __contains__(self, display) -> bool:
+    def __contains__(self, display: object) -> bool:
         return dict.__contains__(self, display) or display in self.paths
 
     def __bool__(self) -> bool:

@@ -9,6 +9,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from lint import __version__
+from lint.checks.links.rules import INBOUND
+from lint.checks.principles import QUOTATIONS
+from lint.engine.context import CORPUS_INDEX
 from lint.model.findings import Severity
 from lint.report.json_format import summary
 
@@ -32,7 +35,7 @@ class Collector:
         data = doc.data
         if isinstance(data, dict) and isinstance(data.get("subject"), str):
             self.subjects[doc.display] = data["subject"]
-        for _, _, matches, _ in doc.memo.get("principles", []):
+        for _, _, matches, _ in doc.memo.get(QUOTATIONS, []):
             for m in matches:
                 if m.kind != "paraphrase":
                     self.quoted[m.principle.number].add(doc.display)
@@ -40,10 +43,10 @@ class Collector:
                     self.legacy.add(doc.display)
                 if m.kind == "misquote":
                     self.misquoted.add(doc.display)
-        if "corpus" in ctx.shared and doc.front_matter is not None:
-            inbound = ctx.once("inbound", ctx.corpus.inbound)
+        if ctx.has(CORPUS_INDEX) and doc.front_matter is not None:
+            inbound = ctx.get(INBOUND)
             rel = ctx.corpus_path(doc)
-            article = ctx.corpus.by_path.get(rel)
+            article = ctx.get(CORPUS_INDEX).by_path.get(rel)
             if article is not None:
                 self.degrees[doc.display] = (inbound.get(rel, 0), len(article.links))
 

@@ -14,6 +14,8 @@ from lint.checks.links.pages import known_pages
 from lint.store.index import article_of
 from lint.text.urls import normalise_text, normalise_title, normalise_url
 from lint.model.findings import Fix, Severity
+from lint.engine.analysis import Analysis, DocumentAnalysis
+from lint.engine.context import CORPUS_INDEX
 from lint.engine.registry import Rule
 
 _RELATED = re.compile(r"^related_article([1-9][0-9]*)$")
@@ -61,28 +63,33 @@ def body_links(doc) -> list[tuple[str, int, int]]:
     return [found[k] for k in sorted(found)]
 
 
+KNOWN_PAGES: Analysis[set[str]] = Analysis("the declared pages", lambda ctx: known_pages(ctx.config.links, ctx.root))
+INBOUND: Analysis[dict[str, int]] = Analysis("inbound link counts", lambda ctx: ctx.get(CORPUS_INDEX).inbound())
+
+
+def _targets(doc, ctx) -> list:
+    blocks = [(n, k, b) for n, k, b in related_blocks(doc.data) if isinstance(b.get("url"), str)]
+    found = ctx.get(CORPUS_INDEX).find_urls([b["url"] for _, _, b in blocks])
+    return [(number, key, block, found[block["url"]]) for number, key, block in blocks]
+
+
+# (number, key, block, target article or None) of each related block with a url
+LINK_TARGETS: DocumentAnalysis[list] = DocumentAnalysis("related-link targets", _targets)
+
+
 class LinkRule(Rule):
     default_severity = Severity.ERROR
-    uses_corpus = True
+    analyses = (CORPUS_INDEX, KNOWN_PAGES)
 
     def known(self, ctx) -> set[str]:
-        return ctx.once("known-pages", lambda: known_pages(ctx.config.links, ctx.root))
+        return ctx.get(KNOWN_PAGES)
 
     def is_external(self, ctx, url: str) -> bool:
         return any(url.startswith(p) for p in ctx.config.links.get("external-prefixes", []))
 
-    def prepare(self, ctx):
-        self.known(ctx)
-
     def targets(self, doc, ctx) -> list:
-        """(number, key, block, target article or None) of each related block with a url (looked
-        up once per document: five rules read them)."""
-        def targets():
-            blocks = [(n, k, b) for n, k, b in related_blocks(doc.data) if isinstance(b.get("url"), str)]
-            found = ctx.corpus.find_urls([b["url"] for _, _, b in blocks])
-            return [(number, key, block, found[block["url"]]) for number, key, block in blocks]
-
-        return ctx.memo(doc, "link-targets", targets)
+        """The related blocks' targets (looked up once per document: five rules read them)."""
+        return ctx.of(doc, LINK_TARGETS)
 
 
 class Unresolved(LinkRule):
@@ -99,7 +106,7 @@ Example: `url: /learn/health-studies/questions/what-is-narcan` after the article
 
     def check(self, doc, ctx):
         known = self.known(ctx)
-        index = ctx.corpus
+        index = ctx.get(CORPUS_INDEX)
         for number, key, block, target in self.targets(doc, ctx):
             url = block["url"]
             if target is not None or normalise_url(url) in known or self.is_external(ctx, url):
@@ -129,7 +136,7 @@ Example: `id: 72024` in a block whose url is the article with id 72023.
         for _, key, block, target in self.targets(doc, ctx):
             if target is None or target.id is None or str(block.get("id")) == str(target.id):
                 continue
-            other = ctx.corpus.by_id.get(str(block.get("id")), [])
+            other = ctx.get(CORPUS_INDEX).by_id.get(str(block.get("id")), [])
             if any(a.path != target.path for a in other):
                 continue  # reported by links/id-conflict
             start, end = doc.value_span((key, "id"))
@@ -150,7 +157,7 @@ Example: `id: 72026` (the psychology article) with the url of the cannabis artic
         for _, key, block, target in self.targets(doc, ctx):
             if target is None or str(block.get("id")) == str(target.id):
                 continue
-            other = [a for a in ctx.corpus.by_id.get(str(block.get("id")), []) if a.path != target.path]
+            other = [a for a in ctx.get(CORPUS_INDEX).by_id.get(str(block.get("id")), []) if a.path != target.path]
             if other:
                 start, end = doc.value_span((key, "id"))
                 yield self.report(doc, start, end,
@@ -292,9 +299,9 @@ Example: a copied article that kept the original's `id`.
 
     def prepare(self, ctx):
         super().prepare(ctx)
-        if not ctx.corpus.checks_freshness:  # before the workers fork, what check() uses
-            ctx.corpus.paths  # noqa: B018
-            for _, table, _ in self.tables(ctx.corpus):
+        if not ctx.get(CORPUS_INDEX).checks_freshness:  # before the workers fork, what check() uses
+            ctx.get(CORPUS_INDEX).paths  # noqa: B018
+            for _, table, _ in self.tables(ctx.get(CORPUS_INDEX)):
                 table.repeated  # noqa: B018
 
     @staticmethod
@@ -305,7 +312,7 @@ Example: a copied article that kept the original's `id`.
         data = doc.data
         if not isinstance(data, dict):
             return
-        index, rel = ctx.corpus, ctx.corpus_path(doc)
+        index, rel = ctx.get(CORPUS_INDEX), ctx.corpus_path(doc)
         for key, table, norm in self.tables(index):
             value = data.get(key)
             if value is None or isinstance(value, (dict, list)):
@@ -346,7 +353,7 @@ Example: `[naloxone](/learn/health-studies/questions/what-is-narcan)` after a re
             anchors = article_of(doc, "").anchors if doc.front_matter else _own_anchors(doc)
             return None if not anchor or anchor in anchors else f"anchor `#{anchor}` matches no heading here"
         if path.startswith("/"):
-            target = ctx.corpus.find_url(path)
+            target = ctx.get(CORPUS_INDEX).find_url(path)
             if target is None:
                 if normalise_url(path) in self.known(ctx) or self.is_external(ctx, path) \
                         or (ctx.root / path.lstrip("/")).exists():
@@ -359,7 +366,7 @@ Example: `[naloxone](/learn/health-studies/questions/what-is-narcan)` after a re
             return f"`{path}` does not exist (relative to {doc.display})"
         if anchor and file.is_file():
             rel = file.relative_to(ctx.root).as_posix() if file.is_relative_to(ctx.root) else None
-            target = ctx.corpus.by_path.get(rel) if rel else None
+            target = ctx.get(CORPUS_INDEX).by_path.get(rel) if rel else None
             if target is not None and anchor not in target.anchors:
                 return f"anchor `#{anchor}` matches no heading of `{path}`"
         return None
@@ -390,7 +397,7 @@ Example: `[study](https://example.org/removed-page)` answering 404.
         links = [(d, s, e) for d, s, e in body_links(doc) if d.startswith(("http://", "https://"))]
         if not links:
             return
-        results = ctx.once("external", lambda: {})
+        results = ctx.get(EXTERNAL_RESULTS)
         todo = [d for d, _, _ in links if d not in results]
         if todo:
             results.update(_checker(ctx).check(todo))
@@ -400,17 +407,21 @@ Example: `[study](https://example.org/removed-page)` answering 404.
                 yield self.report(doc, start, end, f"external link does not answer: {result.detail}")
 
 
-def _checker(ctx):
+def _external_checker(ctx):
     from lint.checks.links.external import ExternalChecker
 
     settings = ctx.config.links
+    return ExternalChecker(None if not ctx.use_cache else ctx.root / ".hrlint_cache" / "external-v1.json",
+                           timeout=float(settings.get("external-timeout", 10)),
+                           allow=settings.get("external-allow", []), deny=settings.get("external-deny", []))
 
-    def build():
-        return ExternalChecker(None if not ctx.use_cache else ctx.root / ".hrlint_cache" / "external-v1.json",
-                               timeout=float(settings.get("external-timeout", 10)),
-                               allow=settings.get("external-allow", []), deny=settings.get("external-deny", []))
 
-    return ctx.once("external-checker", build)
+EXTERNAL_CHECKER: Analysis = Analysis("the external link checker", _external_checker)
+EXTERNAL_RESULTS: Analysis[dict] = Analysis("external link results", lambda ctx: {})  # url -> result, this run
+
+
+def _checker(ctx):
+    return ctx.get(EXTERNAL_CHECKER)
 
 
 class Orphan(LinkRule):
@@ -425,7 +436,7 @@ tree, off by default; `--select links/orphan` turns it on.
 
     def check(self, doc, ctx):
         rel = ctx.corpus_path(doc)
-        inbound = ctx.once("inbound", ctx.corpus.inbound)
+        inbound = ctx.get(INBOUND)
         if rel in inbound and inbound[rel] == 0:
             yield self.report(doc, 0, 0, "no article in the content tree links to this one")
 
