@@ -295,6 +295,30 @@ def explain(rule):
                 click.echo(f"  {name}: {spec.get('description', '')}{default}")
 
 
+@main.command("docs")
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; list the stale, missing and extra pages and exit 1 if there are any.")
+def docs_command(directory, check_only):
+    """Write the rule pages generated from the rule registry into DIRECTORY [default: docs/rules]."""
+    from lint.engine.registry import RuleError
+    from lint.report import ruledocs
+
+    directory = directory or ruledocs.DEFAULT_DIR
+    try:
+        changes = ruledocs.compare(directory) if check_only else ruledocs.write(directory)
+    except RuleError as exc:
+        _usage_error(str(exc))
+    except OSError as exc:
+        _usage_error(f"cannot write the rule pages: {exc.strerror or exc} ({exc.filename})")
+    for status, path in changes:
+        click.echo(f"{status}: {path}")
+    if check_only and changes:
+        click.echo(f"hrlint: {len(changes)} page(s) in {directory} differ from the rules; "
+                   f"run `hrlint docs {directory}`", err=True)
+        sys.exit(1)
+
+
 def _dedent(text: str) -> str:
     import textwrap
 

@@ -148,12 +148,16 @@ def test_rules_and_explain(hrlint):
     assert "seo-title-prefix:" in family
 
 
-def test_readme_lists_every_rule(hrlint):
+def test_rules_index_lists_every_rule(hrlint):
+    """The generated docs/rules/README.md has a row per rule `hrlint rules` lists, with its summary."""
     from conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text()
+    index = (ROOT / "docs" / "rules" / "README.md").read_text(encoding="utf-8")
     for line in hrlint("rules").stdout.splitlines():
-        assert f"| `{line.split()[0]}` |" in readme
+        rule_id, _, summary = line.split(maxsplit=2)
+        row = next((r for r in index.splitlines() if r.startswith(f"| [`{rule_id}`]({rule_id}.md) |")), None)
+        assert row is not None, f"{rule_id} is missing from docs/rules/README.md (run `hrlint docs`)"
+        assert row.endswith(f"| {summary.replace('|', chr(92) + '|')} |"), row
 
 
 # --- configuration ----------------------------------------------------------------------------

@@ -172,7 +172,7 @@ def test_sarif_rules_results_and_fixes(hrlint):
     assert ids == sorted({r["ruleId"] for r in run["results"]})  # only the rules with findings
     for r in rules:
         assert len(r["fullDescription"]["text"]) <= 1024 and r["help"]["text"]
-        assert r["helpUri"].startswith("https://github.com/hrlint/hrlint#")
+        assert r["helpUri"] == f"https://github.com/hrlint/hrlint/blob/main/docs/rules/{r['id']}.md"
     for res in run["results"]:
         assert ids[res["ruleIndex"]] == res["ruleId"]
         assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"

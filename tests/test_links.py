@@ -122,8 +122,8 @@ def test_body_links_and_anchors(hrlint, tree):
     body = ("[gone](/learn/health-studies/questions/what-is-narcan)\n"
             "[bad anchor](/learn/health-studies/questions/what-is-naloxone#dosage)\n"
             "[file](missing.md) [ok](naloxone.md#overview) [bad](naloxone.md#nope)\n"
-            '<a href="/learn/x/questions/y">x</a> <img src="img/none.png">\n'
-            "[ref]: /learn/nowhere\n"
+            '<a href="/learn/x/questions/y">x</a> <img src="img/none.png">\n\n'
+            "[ref]: /learn/nowhere\n"  # a definition cannot interrupt a paragraph
             "`[code](/not/checked)` [mail](mailto:x@example.org) [web](https://example.org/x)\n"
             "[here](#top)\n\n# Top\n")
     text = article(1, "A", body=body)

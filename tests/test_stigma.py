@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from conftest import DATA, ROOT
-from lint.checks.stigma import build_catalog, keep_case
+from lint.checks.stigma import build_catalog
+from lint.text.words import keep_case
 from lint.model.findings import Severity
 
 CATALOG = yaml.safe_load((ROOT / "rules" / "stigma.yaml").read_text(encoding="utf-8"))
@@ -208,7 +209,7 @@ def test_config_quoted_severity(hrlint, write):
 @pytest.mark.parametrize("config, message", [
     ("stigma:\n  disable: [no-such-entry]\n", "unknown catalog entry `no-such-entry`"),
     ("stigma:\n  entries:\n    - {id: x, rule: stigma/nope, terms: [x], severity: error, message: m}\n",
-     "invalid stigma catalog at entries/0/rule"),
+     "stigma catalog entry `x`: `stigma/nope` is not a stigma rule (known: stigma/abuse, "),
     ("stigma:\n  colour: red\n", "unknown key `stigma.colour`"),
     ("stigma:\n  catalogs: [missing.yaml]\n", "cannot read stigma catalog"),
 ])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lint.model.findings import Severity
-from lint.engine.registry import Rule
+from lint.engine.registry import Example, Rule
 from lint.text.urls import slugify
 
 
@@ -30,15 +30,26 @@ class TitleMatch(Rule):
         "fields": {"type": "array", "items": {"type": "string"}, "default": ["article_title", "question"],
                    "description": "fields that must equal `title` (whitespace-insensitive)"},
     }
-    explanation = """
-Why: the title, the on-page article title and the question are shown in different places (search
-results, the page heading, the Q&A block); when one is edited and the others are not, readers see
-two different questions.
-
-Example:
-    title: What is naloxone?
-    question: What is naloxone and how is it used?
-"""
+    why = """
+        The title, the on-page article title and the question are shown in different places
+        (search results, the page heading, the Q&A block); when one is edited and the others are
+        not, readers see two different questions. Differences in whitespace are ignored; the title
+        is suggested.
+    """
+    example_flagged = Example("""
+        ---
+        title: What is naloxone?
+        article_title: What is naloxone?
+        question: What is naloxone and how is it used?
+        ---
+    """)
+    example_passing = Example("""
+        ---
+        title: What is naloxone?
+        article_title: What is naloxone?
+        question: What is naloxone?
+        ---
+    """)
 
     def check(self, doc, ctx):
         data = doc.data
@@ -55,14 +66,24 @@ class UrlSlug(Rule):
     id = "consistency/url-slug"
     summary = "`url` must end with the slug of `title`."
     default_severity = Severity.ERROR
-    explanation = """
-Why: the url is derived from the title; when they disagree the article was retitled without
-moving it (or copied without updating), and related links to it go stale. The slug keeps letters,
-digits and spaces, lowercases them and joins words with `-` (so "alcohol-related" becomes
-"alcoholrelated").
-
-Example: `title: What is naloxone?` with `url: /learn/health-studies/questions/what-is-narcan`.
-"""
+    why = """
+        The url is derived from the title; when they disagree the article was retitled without
+        moving it (or copied without updating), and related links to it go stale. The slug keeps
+        letters, digits and spaces, lowercases them and joins words with `-` (so "alcohol-related"
+        becomes "alcoholrelated"). The url with the title's slug is suggested.
+    """
+    example_flagged = Example("""
+        ---
+        title: What is naloxone?
+        url: /learn/health-studies/questions/what-is-narcan
+        ---
+    """)
+    example_passing = Example("""
+        ---
+        title: What is naloxone?
+        url: /learn/health-studies/questions/what-is-naloxone
+        ---
+    """)
 
     def check(self, doc, ctx):
         title, url = _strings(doc.data, "title", "url") or (None, None)
@@ -76,12 +97,23 @@ class FileName(Rule):
     id = "consistency/file-name"
     summary = "`file_name` must be the slug of `title` plus `.md`."
     default_severity = Severity.ERROR
-    explanation = """
-Why: the CMS stores the article under `file_name`; one that does not follow the title is a sign of
-a copied or retitled article and breaks the link between file and page.
-
-Example: `title: What is naloxone?` with `file_name: what-is-narcan.md`.
-"""
+    why = """
+        The CMS stores the article under `file_name`; one that does not follow the title is a sign
+        of a copied or retitled article and breaks the link between file and page. The expected
+        name is suggested.
+    """
+    example_flagged = Example("""
+        ---
+        title: What is naloxone?
+        file_name: what-is-narcan.md
+        ---
+    """)
+    example_passing = Example("""
+        ---
+        title: What is naloxone?
+        file_name: what-is-naloxone.md
+        ---
+    """)
 
     def check(self, doc, ctx):
         title, file_name = _strings(doc.data, "title", "file_name") or (None, None)
@@ -99,13 +131,28 @@ class Subject(Rule):
         "seo-title-prefix": {"type": "string", "default": "QuickTakes | ",
                              "description": "what `seo.title` reads before the subject"},
     }
-    explanation = """
-Why: the subject decides where the article is listed; when `subject`, the second url segment
-(`/learn/<subject>/...`) and `seo.title` (`QuickTakes | <subject>`) disagree, the page shows up
-under one subject and is titled with another. Checked for each `related_articleN` block too.
-
-Example: `subject: Health Studies` with `url: /learn/sociology/questions/...`.
-"""
+    why = """
+        The subject decides where the article is listed; when `subject`, the second url segment
+        (`/learn/<subject>/...`) and `seo.title` (`QuickTakes | <subject>`) disagree, the page shows
+        up under one subject and is titled with another. Checked for each `related_articleN` block
+        too.
+    """
+    example_flagged = Example("""
+        ---
+        subject: Health Studies
+        url: /learn/sociology/questions/what-is-naloxone
+        seo:
+          title: QuickTakes | Sociology
+        ---
+    """, caption="The url and `seo.title` name Sociology; `subject` says Health Studies.")
+    example_passing = Example("""
+        ---
+        subject: Health Studies
+        url: /learn/health-studies/questions/what-is-naloxone
+        seo:
+          title: QuickTakes | Health Studies
+        ---
+    """)
 
     def check(self, doc, ctx):
         data = doc.data

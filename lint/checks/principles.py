@@ -15,12 +15,12 @@ from typing import Any
 
 import yaml
 
-from lint.checks.stigma import WholeWords, keep_case
 from lint.model.resources import data_dir, parse_yaml
 from lint.model.findings import Fix, Severity
 from lint.engine.analysis import Analysis, DocumentAnalysis
-from lint.engine.registry import Rule, RuleError
+from lint.engine.registry import Example, Rule, RuleError
 from lint.store.verified import UNKEPT, Verified
+from lint.text.words import WholeWords, keep_case
 
 QUOTE_SCORE = 80  # rapidfuzz ratio from which a statement is read as a quotation
 LEAD_IN = 3  # words before a quotation that are the author's own ("Harm reduction ...")
@@ -333,6 +333,28 @@ class PrincipleRule(Rule):
         return text + "\n"
 
 
+# Lists of the principles for the rules' examples: the eight in short paraphrase, and two items of
+# the paraphrased list in seeds/000_*.
+_AGENCY_ITEM = "6. People who use drugs as the primary agents of reducing the harms of their drug use.\n"
+_PRINCIPLE_LIST = f"""\
+The principles of harm reduction of the National Harm Reduction Coalition are:
+
+1. Accepting that drug use is part of our world and working to minimize its harmful effects.
+2. Understanding drug use as complex and multi-faceted, a continuum of behaviors.
+3. Measuring success by the quality of individual and community life, not the cessation of all drug use.
+4. Non-judgmental, non-coercive services for people who use drugs.
+5. A real voice for people who use drugs in the creation of programs and policies.
+{_AGENCY_ITEM}7. Recognizing that poverty, racism and other social inequalities affect vulnerability to harm.
+8. Not minimizing the real and tragic harm of illicit drug use.
+"""
+_PARAPHRASED = """\
+The National Harm Reduction Coalition outlines principles central to harm reduction practice, which include:
+
+1. **Acceptance of Drug Use**: Recognizing that drug use is a part of society and working to minimize its harmful effects rather than condemning it.
+2. **Complexity of Drug Use**: Understanding that drug use exists on a spectrum, from severe use to total abstinence, and that some methods of drug use are safer than others.
+"""
+
+
 def canonical_message(p: Principle) -> str:
     return f"canonical text of {p.title}: \"{p.canonical}\""
 
@@ -340,15 +362,28 @@ def canonical_message(p: Principle) -> str:
 class LegacyWording(PrincipleRule):
     id = "principles/legacy-wording"
     summary = "A principle quoted in the old Harm Reduction Coalition wording."
-    explanation = """
-Why: the coalition revised its principles (people who use drugs instead of drug users, severe use
-instead of severe abuse, a continuum instead of a spectrum, "for better or worse"). Quoting the old
-wording publishes language the coalition itself has retired. Each outdated phrase is reported with
-its replacement; the first finding of a statement carries a fix that replaces the statement with
-the canonical text (safe when the statement is a verbatim old version).
+    why = """
+        The coalition revised its principles (people who use drugs instead of drug users, severe
+        use instead of severe abuse, a continuum instead of a spectrum, "for better or worse").
+        Quoting the old wording publishes language the coalition itself has retired. Each outdated
+        phrase is reported with its replacement.
+    """
+    example_flagged = Example("""
+        The coalition's fifth principle:
 
-Example: "Ensures that drug users and those with a history of drug use ..." -> "people who use drugs".
-"""
+        Ensures that drug users and those with a history of drug use routinely have a real voice in the creation of programs and policies designed to serve them.
+    """)
+    example_passing = Example("""
+        The coalition's fifth principle:
+
+        Ensures that people who use drugs and those with a history of drug use routinely have a real voice in the creation of programs and policies designed to serve them.
+    """)
+    fix_safety = "mixed"
+    fix_note = """
+        The first finding of a statement carries a fix that replaces the whole statement with the
+        canonical text: safe when the statement is a verbatim old version, unsafe when it also
+        differs in other words.
+    """
 
     def check(self, doc, ctx):
         for region, _, matches, _ in self.analysis(doc, ctx):
@@ -379,12 +414,17 @@ def _statement_fix(doc, region, m: Match) -> Fix | None:
 class Misquote(PrincipleRule):
     id = "principles/misquote"
     summary = "A principle quoted with words changed, added or dropped."
-    explanation = """
-Why: a statement presented as the coalition's wording must be its wording. The finding shows a
-minimal word-level diff against the canonical text (`- severe abuse` / `+ severe use`).
-
-Example: "Accepts that drug use is part of our world and works to reduce its harmful effects ..."
-"""
+    why = """
+        A statement presented as the coalition's wording must be its wording. The finding shows a
+        minimal word-level diff against the canonical text (`- heavy` / `+ severe`), and suggests
+        the canonical text.
+    """
+    example_flagged = Example("""
+        Harm reduction "understands drug use as a complex, multi-faceted phenomenon that encompasses a continuum of behaviors from heavy use to total abstinence, and acknowledges that some ways of using drugs are clearly safer than others."
+    """, caption="\"heavy use\" where the coalition wrote \"severe use\".")
+    example_passing = Example("""
+        Harm reduction "understands drug use as a complex, multi-faceted phenomenon that encompasses a continuum of behaviors from severe use to total abstinence, and acknowledges that some ways of using drugs are clearly safer than others."
+    """)
 
     def check(self, doc, ctx):
         for region, _, matches, _ in self.analysis(doc, ctx):
@@ -407,14 +447,17 @@ class Paraphrase(PrincipleRule):
         "require-verbatim": {"type": "boolean", "default": False,
                              "description": "report paraphrases of principles listed as the coalition's"},
     }
-    explanation = """
-Why: paraphrasing the principles is fine in most articles, so nothing is reported by default. A
-publisher that wants attributed principles quoted word for word sets `require-verbatim: true`;
-then each paraphrased item of a list introduced as the coalition's principles is reported (info)
-with the canonical text.
-
-Example: "1. **Acceptance of Drug Use**: Recognizing that drug use is a part of society ..."
-"""
+    why = """
+        Paraphrasing the principles is fine in most articles, so nothing is reported by default. A
+        publisher that wants attributed principles quoted word for word sets `require-verbatim:
+        true`; then each paraphrased item of a list introduced as the coalition's principles is
+        reported with the canonical text.
+    """
+    example_flagged = Example(_PARAPHRASED, config="""
+        rules:
+          principles/paraphrase: {require-verbatim: true}
+    """, caption="With `require-verbatim: true`.")
+    example_passing = Example(_PARAPHRASED, caption="The same list with the default `require-verbatim: false`.")
 
     def check(self, doc, ctx):
         if not self.options["require-verbatim"]:
@@ -432,14 +475,24 @@ Example: "1. **Acceptance of Drug Use**: Recognizing that drug use is a part of 
 class Attribution(PrincipleRule):
     id = "principles/attribution"
     summary = "Principles attributed to the coalition's old name or to another body."
-    explanation = """
-Why: the principles belong to the National Harm Reduction Coalition (formerly Harm Reduction
-Coalition, HRC). A sentence that attributes them to the old name is outdated (a safe fix replaces
-the name); one that attributes the coalition's list to another body is wrong. The old name inside
-"National Harm Reduction Coalition" is never reported.
-
-Example: "the Harm Reduction Coalition (HRC) considers the following principles central ..."
-"""
+    why = """
+        The principles belong to the National Harm Reduction Coalition (formerly Harm Reduction
+        Coalition, HRC). A sentence that attributes them to the old name is outdated; one that
+        attributes the coalition's list to another body (SAMHSA, WHO, ...) is wrong. The old name
+        inside "National Harm Reduction Coalition" is never reported.
+    """
+    example_flagged = Example("""
+        The Harm Reduction Coalition (HRC) considers the following principles central to harm reduction practice.
+    """)
+    example_passing = Example("""
+        The National Harm Reduction Coalition (NHRC) considers the following principles central to harm reduction practice.
+    """)
+    fix_safety = "safe"
+    fix_note = """
+        The old name is replaced by the current one (`Harm Reduction Coalition (HRC)` -> `National
+        Harm Reduction Coalition (NHRC)`) where the source spells it verbatim. A list attributed to
+        another body gets a suggestion only.
+    """
 
     def check(self, doc, ctx):
         principles = ctx.get(PRINCIPLES)
@@ -471,15 +524,18 @@ Example: "the Harm Reduction Coalition (HRC) considers the following principles 
 class Completeness(PrincipleRule):
     id = "principles/completeness"
     summary = "A list presented as the coalition's principles that misses, repeats or adds principles."
-    explanation = """
-Why: a list introduced as the coalition's principles is read as the full set. Missing principles,
-repeated ones and items that match none of the eight are reported at the introduction, with the
-mapping of each item to its principle. When the introduction says "include" or "such as" the
-finding is info; when it presents the list as the principles it is a warning.
-
-Example: seven items introduced with "principles ... which include:" where no item is about the
-agency of people who use drugs (principle 6).
-"""
+    why = """
+        A list introduced as the coalition's principles is read as the full set. Missing
+        principles, repeated ones and items that match none of the eight are reported at the
+        introduction, with the mapping of each item to its principle.
+    """
+    severity_note = """
+        When the introduction says "include" or "such as" the finding is info; when it presents
+        the list as the principles it is a warning.
+    """
+    example_flagged = Example(_PRINCIPLE_LIST.replace(_AGENCY_ITEM, ""),
+                              caption="Seven items: none is about the agency of people who use drugs (principle 6).")
+    example_passing = Example(_PRINCIPLE_LIST, caption="All eight, paraphrased (paraphrases are fine here).")
 
     def check(self, doc, ctx):
         principles = ctx.get(PRINCIPLES)

@@ -14,7 +14,7 @@ from lint.model.findings import Severity
 from lint.model.frontmatter_tree import field_name
 from lint.workspace.globs import matches
 from lint.engine.analysis import DocumentAnalysis
-from lint.engine.registry import Rule
+from lint.engine.registry import Example, Rule
 from lint.store.schemas import MESSAGE_KEYWORD
 
 # jsonschema keyword -> rule id
@@ -163,6 +163,33 @@ VALIDATION: DocumentAnalysis[list[tuple[str, int, int, str, str | None, list[str
     "schema validation", validate)
 
 
+# A complete article of the bundled `default` schema, and a schema of a site's own (examples).
+_ARTICLE = """\
+---
+id: 72023
+date: 2024-12-11
+title: What is naloxone?
+article_title: What is naloxone?
+seo:
+  title: QuickTakes | Health Studies
+  page_description: How naloxone reverses an opioid overdose, and where to get it.
+author: QuickTakes
+question: What is naloxone?
+answer: Naloxone is a medicine that reverses an opioid overdose within minutes.
+subject: Health Studies
+file_name: what-is-naloxone.md
+url: /learn/health-studies/questions/what-is-naloxone
+---
+"""
+_PAGE_SCHEMA = """\
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {"layout": {"enum": ["default", "compact"]}}
+}
+"""
+
+
 class SchemaRule(Rule):
     """Reports the shared validation results that carry this rule's id."""
 
@@ -177,102 +204,179 @@ class SchemaRule(Rule):
 class Required(SchemaRule):
     id = "schema/required"
     summary = "A field the schema requires is missing."
-    explanation = """
-Why: a missing title, url or answer breaks the page or its listing. The finding points at the
-key of the mapping that lacks the field (the opening `---` for top-level fields).
-
-Example: an article without `subject:`.
-"""
+    why = """
+        A missing title, url or answer breaks the page or its listing. The finding points at the
+        key of the mapping that lacks the field (the opening `---` for top-level fields).
+    """
+    example_flagged = Example(_ARTICLE.replace("subject: Health Studies\n", ""),
+                              caption="An article without `subject:` (the default schema requires it).")
+    example_passing = Example(_ARTICLE, caption="The complete article.")
 
 
 class Type(SchemaRule):
     id = "schema/type"
     summary = "A value has the wrong type (text where a number is expected, a list for a mapping...)."
-    explanation = """
-Why: the CMS and templates expect each field's type; `id: "119122"` (text) or `seo:` written as a
-list render wrongly or not at all.
-
-Example: `id: abc` where `id` must be a whole number.
-"""
+    why = """
+        The CMS and templates expect each field's type; `id: "119122"` (text) or `seo:` written as
+        a list render wrongly or not at all.
+    """
+    example_flagged = Example("""
+        ---
+        id: abc
+        ---
+    """, caption="`id` must be a whole number.")
+    example_passing = Example("""
+        ---
+        id: 72023
+        ---
+    """)
 
 
 class Format(SchemaRule):
     id = "schema/format"
     summary = "A value is not in the required format (e.g. `date` must be YYYY-MM-DD)."
-    explanation = """
-Why: dates are validated as the text the author wrote, so `2024-13-01` or `11/12/2024` is caught
-before it reaches the page.
-
-Example: `date: 2024-13-01`.
-"""
+    why = """
+        Dates are validated as the text the author wrote, so `2024-13-01` or `11/12/2024` is caught
+        before it reaches the page.
+    """
+    example_flagged = Example("""
+        ---
+        date: 2024-13-01
+        ---
+    """, caption="There is no thirteenth month.")
+    example_passing = Example("""
+        ---
+        date: 2024-12-01
+        ---
+    """)
 
 
 class Pattern(SchemaRule):
     id = "schema/pattern"
     summary = "A value does not match the pattern the schema sets (url, file_name, seo.title)."
-    explanation = """
-Why: urls and file names follow site conventions; a url outside `/learn/<subject>/questions/`
-is a broken page.
-
-Example: `url: /questions/what-is-naloxone` (missing `/learn/<subject>`).
-"""
+    why = """
+        Urls and file names follow site conventions; a url outside `/learn/<subject>/questions/`
+        is a broken page.
+    """
+    example_flagged = Example("""
+        ---
+        url: /questions/what-is-naloxone
+        ---
+    """, caption="The url lacks `/learn/<subject>`.")
+    example_passing = Example("""
+        ---
+        url: /learn/health-studies/questions/what-is-naloxone
+        ---
+    """)
 
 
 class Enum(SchemaRule):
     id = "schema/enum"
     summary = "A value is not one of the values the schema allows."
-    explanation = """
-Why: fields such as a category or a layout accept a fixed set of values; anything else falls back
-to a default silently.
-
-Example: `layout: wide` where the schema allows `default` and `compact`.
-"""
+    why = """
+        Fields such as a category or a layout accept a fixed set of values; anything else falls
+        back to a default silently. (`const` in a schema is reported by this rule too.)
+    """
+    example_flagged = Example("""
+        ---
+        _schema: page
+        layout: wide
+        ---
+    """, files={"schemas/page.schema.json": _PAGE_SCHEMA}, config="schema-dirs: [schemas]",
+        caption="A schema of the site's own, `page`, allows the layouts `default` and `compact`.")
+    example_passing = Example("""
+        ---
+        _schema: page
+        layout: compact
+        ---
+    """, files={"schemas/page.schema.json": _PAGE_SCHEMA}, config="schema-dirs: [schemas]")
 
 
 class UnknownKey(SchemaRule):
     id = "schema/unknown-key"
     summary = "A field the schema does not define (often a typo); `_`-prefixed CMS keys are allowed."
-    explanation = """
-Why: a misspelt field (`titel:`) is silently ignored by the CMS, so the real field keeps its old
-value. A close known field is suggested.
-
-Example: `page_descripton:` inside `seo`.
-"""
+    why = """
+        A misspelt field (`titel:`) is silently ignored by the CMS, so the real field keeps its old
+        value. A close known field is suggested.
+    """
+    example_flagged = Example("""
+        ---
+        seo:
+          title: QuickTakes | Health Studies
+          page_descripton: How naloxone reverses an opioid overdose, and where to get it.
+        ---
+    """, caption="`page_description` is misspelt.")
+    example_passing = Example("""
+        ---
+        _cms_layout: wide
+        seo:
+          title: QuickTakes | Health Studies
+          page_description: How naloxone reverses an opioid overdose, and where to get it.
+        ---
+    """, caption="Spelt right; `_cms_layout` is a CMS setting, allowed because it starts with `_`.")
 
 
 class Constraint(SchemaRule):
     id = "schema/constraint"
     summary = "A value breaks another schema constraint (length, range, item count, combination)."
-    explanation = """
-Why: limits such as the length of `seo.page_description` keep pages within what search engines
-and templates display.
-
-Example: an `seo.page_description` of 20 characters where at least 50 are required.
-"""
+    why = """
+        Limits such as the length of `seo.page_description` keep pages within what search engines
+        and templates display.
+    """
+    example_flagged = Example("""
+        ---
+        seo:
+          title: QuickTakes | Health Studies
+          page_description: About naloxone.
+        ---
+    """, caption="The default schema wants a `seo.page_description` of 50 to 320 characters.")
+    example_passing = Example("""
+        ---
+        seo:
+          title: QuickTakes | Health Studies
+          page_description: How naloxone reverses an opioid overdose, and where to get it.
+        ---
+    """)
 
 
 class UnknownSchema(SchemaRule):
     id = "schema/unknown-schema"
     summary = "`_schema` names a schema that exists in no schema folder."
-    explanation = """
-Why: the `_schema` key chooses which JSON Schema checks the file; an unknown name means nothing
-is checked. Schemas are looked up as NAME.schema.json in `schema-dirs`, then in the bundled
-`schemas/`.
-
-Example: `_schema: defualt`.
-"""
+    why = """
+        The `_schema` key chooses which JSON Schema checks the file; an unknown name means nothing
+        is checked. Schemas are looked up as NAME.schema.json in `schema-dirs`, then in the bundled
+        `schemas/`. Close names are suggested.
+    """
+    example_flagged = Example("""
+        ---
+        _schema: defualt
+        ---
+    """)
+    example_passing = Example("""
+        ---
+        _schema: default
+        ---
+    """)
 
 
 class MissingFrontMatter(Rule):
     id = "schema/missing-front-matter"
     summary = "A file matched by `require-front-matter` has no front matter."
     default_severity = Severity.ERROR
-    explanation = """
-Why: files without front matter are checked by the prose rules only; in folders where every file
-is an article (set by `require-front-matter` globs in the config), a missing block is an error.
-
-Example: `require-front-matter: ["articles/**"]` and `articles/x.md` starting without `---`.
-"""
+    why = """
+        Files without front matter are checked by the prose rules only; in folders where every
+        file is an article (set by `require-front-matter` globs in the config), a missing block is
+        an error.
+    """
+    example_flagged = Example("Naloxone reverses an opioid overdose.\n", path="articles/naloxone.md",
+                              config='require-front-matter: ["articles/**"]',
+                              caption="`articles/naloxone.md` starts without `---`.")
+    example_passing = Example("""
+        ---
+        title: What is naloxone?
+        ---
+        Naloxone reverses an opioid overdose.
+    """, path="articles/naloxone.md", config='require-front-matter: ["articles/**"]')
 
     def check(self, doc, ctx):
         if doc.front_matter is None and doc.readable and ctx.config.require_front_matter:

@@ -21,58 +21,15 @@ import yaml
 from lint.model.resources import data_dir, parse_yaml
 from lint.model.findings import Fix, Severity
 from lint.engine.analysis import Analysis, DocumentAnalysis
-from lint.engine.registry import Rule, RuleError
+from lint.engine.registry import Example, Rule, RuleError
+from lint.engine.sections import Section
 from lint.store.verified import UNKEPT, Verified
+from lint.text.words import WholeWords, keep_case, quoted, trie_regex
 
-CONTEXT_CHARS = 300  # how far around a match quote detection looks
 MAX_MATCHES = 2000  # per document: more than a report shows for one file (runner.MAX_FINDINGS_PER_FILE)
 _WORD = re.compile(r"[\w'’-]+")
-_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’"}
 _MENTION = re.compile(r"(?:\bthe\s+(?:word|term|label)s?|\b(?:words?|terms?|labels?)\s+(?:such\s+as|like)"
                       r"|\b(?:call(?:ed|ing)?|say(?:ing)?|instead\s+of)(?:\s+\w+){0,2})\W{0,3}$", re.I)
-
-
-def trie_regex(phrases: list[str]) -> str:
-    """One alternation factored by common prefixes, so each position fails after a character or two
-    instead of trying every phrase (a space in a phrase matches any run of whitespace)."""
-    trie: dict = {}
-    for phrase in phrases:
-        node = trie
-        for char in " ".join(phrase.split()):
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child)
-                    for char, child in sorted(node.items()) if char]
-        optional = "" in node
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
-        return body + ("?" if optional else "")
-
-    return build(trie)
-
-
-class WholeWords:
-    """Lower-case phrases found as whole words, case-insensitively. The text is lower-cased and
-    searched with a case-sensitive pattern (about 3x faster than `re.I`); the rare text whose
-    length changes when lower-cased is searched with the `re.I` pattern instead."""
-
-    def __init__(self, phrases: list[str], separator: str = r"\s+"):
-        """`separator`: what a space in a phrase matches."""
-        self.source = r"(?<![\w-])" + trie_regex(phrases).replace(r"\s+", separator) + r"(?![\w-])"
-        self.lower = re.compile(self.source)
-        self._ignore_case: re.Pattern | None = None
-
-    def finditer(self, text: str, low: str | None = None):
-        """Matches in `text`; `low` is `text.lower()` when the caller has it already."""
-        low = text.lower() if low is None else low
-        if len(low) == len(text):
-            return self.lower.finditer(low)
-        if self._ignore_case is None:
-            self._ignore_case = re.compile(self.source, re.I)
-        return self._ignore_case.finditer(text)
 
 
 def _whole_words(phrases: list[str]) -> WholeWords | None:
@@ -81,15 +38,6 @@ def _whole_words(phrases: list[str]) -> WholeWords | None:
 
 def _norm(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split())
-
-
-def keep_case(original: str, replacement: str) -> str:
-    """`Addicts` -> `People ...`, `ADDICTS` -> `PEOPLE ...`, `addicts` -> `people ...`."""
-    if original.isupper() and len(original) > 1:
-        return replacement.upper()
-    if original[:1].isupper() and (len(original) == 1 or not original[1].isupper()):
-        return replacement[:1].upper() + replacement[1:]
-    return replacement  # lower case, or an acronym such as "IV drug users"
 
 
 class Gates:
@@ -179,33 +127,11 @@ class Catalog:
             if verdict is None:
                 continue
             severity, note = verdict
-            if _MENTION.search(text[max(0, a - 30):a]) and _quoted(text, a, b):
+            if _MENTION.search(text[max(0, a - 30):a]) and quoted(text, a, b):
                 continue  # the term is discussed as a word, not used
-            if _quoted(text, a, b):
+            if quoted(text, a, b):
                 severity, note = min(severity, self.quoted_severity), "quoted"
             yield a, b, entry, severity, note
-
-
-def _quoted(text: str, a: int, b: int) -> bool:
-    """True if [a, b) is in a Markdown blockquote line or between quotation marks on its line."""
-    line_start = max(text.rfind("\n", max(0, a - CONTEXT_CHARS), a) + 1, a - CONTEXT_CHARS, 0)
-    line_end = text.find("\n", b, b + CONTEXT_CHARS)
-    line_end = min(len(text), b + CONTEXT_CHARS) if line_end < 0 else line_end
-    head, tail = text[line_start:a], text[b:line_end]
-    if head.lstrip().startswith(">"):
-        return True
-    for opening, closing in _QUOTES.items():
-        i = head.rfind(opening)
-        if i < 0 or (opening == "'" and i > 0 and head[i - 1].isalpha()):
-            continue  # an apostrophe, not a quote
-        if closing in head[i + 1:] and opening != closing:
-            continue
-        if opening == closing and head[i + 1:].count(opening) % 2:
-            continue
-        j = tail.find(closing)
-        if j >= 0 and not (closing == "'" and j + 1 < len(tail) and tail[j + 1].isalpha()):
-            return True
-    return False
 
 
 _SCHEMA_FILE = "stigma.schema.json"
@@ -233,6 +159,12 @@ def _validate(raw: Any, where: str) -> None:
         raise RuleError(f"{where}: invalid stigma catalog at {at}: {error.message}")
 
 
+def _rule_ids(cls: type) -> set[str]:
+    """The ids of the stigma rules defined (built-in and plugins'): an entry names one of them."""
+    return {sub.id for sub in cls.__subclasses__() if hasattr(sub, "id")} | {
+        rid for sub in cls.__subclasses__() for rid in _rule_ids(sub)}
+
+
 def build_catalog(settings: dict[str, Any], verified: Verified = UNKEPT) -> Catalog:
     """The bundled catalog plus the config's `stigma` settings (extra catalogs, entries, overrides)."""
     raw = _read(data_dir("rules") / "stigma.yaml", verified)
@@ -246,6 +178,11 @@ def build_catalog(settings: dict[str, Any], verified: Verified = UNKEPT) -> Cata
         _validate({"entries": settings["entries"]}, "config `stigma.entries`")
         entries += settings["entries"]
     exceptions += [{"phrase": p} for p in settings.get("exceptions", [])]
+    rules = _rule_ids(StigmaRule)
+    for entry in entries:
+        if entry["rule"] not in rules:
+            raise RuleError(f"stigma catalog entry `{entry['id']}`: `{entry['rule']}` is not a stigma rule "
+                            f"(known: {', '.join(sorted(rules))})")
     ids = {e["id"] for e in entries}
     for entry_id in [*settings.get("disable", []), *settings.get("severity", {})]:
         if entry_id not in ids:
@@ -257,8 +194,23 @@ def build_catalog(settings: dict[str, Any], verified: Verified = UNKEPT) -> Cata
     return Catalog({"entries": entries, "exceptions": exceptions, "sources": sources}, quoted)
 
 
+_STRINGS = {"type": "array", "items": {"type": "string"}, "errorMessage": "must be a list of strings"}
+_SEVERITY = {"enum": ["error", "warning", "info"], "errorMessage": "must be error, warning or info"}
+# The `stigma:` config section: catalog extensions, read by every stigma rule.
+STIGMA = Section("stigma", {
+    "catalogs": {**_STRINGS, "description": "more catalog files (YAML, the format of rules/stigma.yaml)"},
+    "entries": {"type": "array", "items": {"type": "object"}, "errorMessage": "must be a list of catalog entries",
+                "description": "catalog entries written in the config"},
+    "exceptions": {**_STRINGS, "description": "more phrases in which no term is reported"},
+    "disable": {**_STRINGS, "description": "ids of catalog entries to leave out"},
+    "severity": {"type": "object", "additionalProperties": _SEVERITY,
+                 "errorMessage": "must map entry ids to severities (error, warning or info)",
+                 "description": "severity per catalog entry id"},
+    "quoted-severity": {**_SEVERITY, "description": "severity of a term in quotation marks (default info)"},
+}, paths=("catalogs",))
+
 STIGMA_CATALOG: Analysis[Catalog] = Analysis(
-    "the stigma catalog", lambda ctx: build_catalog(ctx.config.stigma, ctx.verified))
+    "the stigma catalog", lambda ctx: build_catalog(ctx.section(STIGMA), ctx.verified))
 
 
 def find(doc, ctx) -> list[tuple]:
@@ -278,6 +230,7 @@ class StigmaRule(Rule):
 
     default_severity = Severity.ERROR
     analyses = (STIGMA_CATALOG,)
+    section = STIGMA
 
     @property
     def severity_label(self) -> str:
@@ -318,47 +271,67 @@ def _fix(doc, region, a: int, b: int, entry: Entry) -> Fix | None:
     return Fix(start, end, keep_case(found, replacement), safe)
 
 
-def _rule(rule_id: str, summary: str, why: str, example: str) -> type[StigmaRule]:
-    """One rule class per catalog rule id; the catalog decides which terms belong to it."""
+def _rule(rule_id: str, summary: str, why: str, flagged: str, passing: str, fix_safety: str,
+          fix_note: str = "") -> type[StigmaRule]:
+    """One rule class per catalog rule id; the catalog decides which terms belong to it (and so
+    which fixes it offers: `fix_safety` states it, and a test holds it to the catalog)."""
     name = "".join(part.title() for part in rule_id.split("/")[1].split("-"))
     return type(name, (StigmaRule,), {
         "id": rule_id, "summary": summary,
-        "explanation": f"\nWhy: {why}\n\nExample: {example}\n\nTerms, alternatives and sources: rules/stigma.yaml.\n",
+        "why": why + " Terms, alternatives and sources: `rules/stigma.yaml`.",
+        "example_flagged": Example(flagged), "example_passing": Example(passing),
+        "severity_note": _SEVERITY_NOTE, "fix_safety": fix_safety,
+        "fix_note": fix_note or (_FIX_NOTE if fix_safety != "none" else ""),
     })
 
+
+_SEVERITY_NOTE = ("Each catalog term has its own severity: error where guidance agrees, warning where it "
+                  "is disputed or depends on context, info for a style preference. A quoted term is reported "
+                  "as info (`stigma.quoted-severity`); `stigma.severity` re-rates one entry, and a severity "
+                  "set for the rule in `rules:` applies to all its terms.")
+_FIX_NOTE = ("A catalog entry may offer a replacement that keeps the case and reads correctly in place; it is "
+             "offered only where the source spells the term verbatim, and never as safe inside a "
+             "`related_articleN.title`, which must repeat the target's title.")
 
 RULES = [
     _rule("stigma/person-label", "Labels that reduce a person to their substance use (addict, abuser, alcoholic).",
           "NIDA, ONDCP, SAMHSA and the AP Stylebook ask for person-first language: a label such as "
           "\"addict\" defines a person by a condition and raises stigma, including among clinicians.",
-          "\"addicts\" -> \"people with a substance use disorder\"; \"drug users\" -> \"people who use drugs\"."),
+          "Services for addicts are scarce.\n",
+          "Services for people with a substance use disorder are scarce.\n", "unsafe",
+          "Person-first replacements change the sentence around the label, so they are unsafe: review each one."),
     _rule("stigma/slang", "Slang for people who use drugs (junkie, crackhead, druggie).",
           "Slang labels are plainly demeaning; guidance treats them as self-evidently stigmatizing.",
-          "\"junkies\" -> \"people who use drugs\"."),
+          "The junkies in the park were offered naloxone.\n",
+          "The people who use drugs in the park were offered naloxone.\n", "none"),
     _rule("stigma/abuse", "\"Abuse\" for substance use (substance abuse, drug abuse).",
           "\"Abuse\" frames a health condition as wilful wrongdoing; \"use\", \"misuse\" or \"use disorder\" "
           "describe it. Child, elder and domestic abuse are never flagged.",
-          "\"substance abuse\" -> \"substance use\"."),
+          "Trauma can lead to substance abuse.\n",
+          "Trauma can lead to substance use. Child abuse is one such trauma.\n", "mixed"),
     _rule("stigma/clean-dirty", "\"Clean\"/\"dirty\" about people or drug-test results.",
           "Calling people or test results clean or dirty links drug use with filth; say \"in recovery\", "
           "\"not currently using\", \"tested negative/positive\". Clean water or energy is never flagged.",
-          "\"she has been clean for two years\" -> \"in recovery for two years\"."),
+          "She has been clean for two years; last month she gave a dirty urine sample.\n",
+          "She has been in recovery for two years; last month she gave a positive urine sample, "
+          "and she drinks clean water.\n", "unsafe"),
     _rule("stigma/equipment", "\"Clean\"/\"dirty\" injection equipment (clean needles).",
           "Harm-reduction programmes speak of sterile or new equipment; \"dirty needles\" implies dirty people.",
-          "\"clean needles\" -> \"sterile needles\"."),
+          "They need clean needles.\n", "They need sterile needles.\n", "mixed"),
     _rule("stigma/treatment", "Outdated treatment wording (replacement therapy, MAT).",
           "\"Replacement\" suggests one addiction swapped for another; current guidance says medication "
           "for opioid use disorder or opioid agonist treatment.",
-          "\"opioid replacement therapy\" -> \"opioid agonist therapy\"."),
+          "Opioid replacement therapy reduces deaths.\n", "Opioid agonist therapy reduces deaths.\n", "mixed"),
     _rule("stigma/recovery", "Moralising recovery wording (relapse, hit bottom, enabler).",
           "Recovery advocates prefer neutral descriptions such as \"return to use\"; some terms are disputed "
           "and reported as warnings or info.",
-          "\"he relapsed\" -> \"he returned to use\"."),
+          "He relapsed after two years of sobriety, and found a self-help group useful.\n",
+          "He returned to use after two years of sobriety, and found a mutual-aid group useful.\n", "unsafe"),
     _rule("stigma/newborn", "Labels for babies exposed to substances (addicted baby, crack baby).",
           "Babies are not addicted; they may be exposed to substances or have neonatal withdrawal.",
-          "\"crack babies\" -> \"newborns exposed to substances\"."),
+          "The ward cares for crack babies.\n", "The ward cares for newborns exposed to substances.\n", "none"),
     _rule("stigma/framing", "Framing that moralises substance use (drug habit, drug problem, drug-seeking).",
           "\"Habit\" and \"problem\" deny the medical nature of a use disorder; clinical labels such as "
           "\"non-compliant\" blame the person.",
-          "\"drug habit\" -> \"substance use disorder\"."),
+          "Her drug habit began after surgery.\n", "Her substance use disorder began after surgery.\n", "mixed"),
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from lint.engine.analysis import Analysis, DocumentAnalysis
+from lint.engine.sections import Section
 from lint.model.document import Document, Region
 from lint.store.index import CorpusIndex, build_index
 from lint.store.schemas import Schema, SchemaStore
@@ -38,6 +39,7 @@ class Context:
     # How the corpus index is built (set by the run plan before the index is first used):
     targets: list[str] | None = None  # the files of a run on a few files: the index may skip its walk
     spill: Spill | None = None  # where the index build keeps the documents the run checks
+    sections: dict[Section, dict[str, Any]] = field(default_factory=dict)  # validated config sections
     _built: dict[Analysis[Any], Any] = field(default_factory=dict, repr=False)
     _walks: dict[str, Walked] = field(default_factory=dict, repr=False)
 
@@ -54,6 +56,10 @@ class Context:
         except KeyError:
             value = self._built[analysis] = analysis.build(self)
             return value
+
+    def section(self, section: Section) -> dict[str, Any]:
+        """The values the config sets in a rule-declared section (empty when it sets none)."""
+        return self.sections.get(section, {})
 
     def has(self, analysis: Analysis[Any]) -> bool:
         """Whether `analysis` was built in this run already."""

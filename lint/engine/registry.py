@@ -1,9 +1,11 @@
 """The rule interface and the registry that loads rules from the `hrlint.rules` entry points.
 
-A rule is a small class: an id `family/name`, a one-line summary, an explanation (why, example),
-a default severity, a JSON Schema for its options, and `check(doc, ctx)`. Corpus-wide rules use
-the same interface: they declare `analyses = (CORPUS_INDEX,)`, read `ctx.get(CORPUS_INDEX)` and may
-report more in `finish(ctx)`.
+A rule is a small class: an id `family/name`, a one-line summary, why it exists, an example it
+reports and one it does not, the fixes it offers, a default severity, a JSON Schema for its
+options, and `check(doc, ctx)`. The `hrlint explain` text and the pages under docs/rules are both
+built from these fields (lint.report.ruledocs), and the tests run every example through its rule.
+Corpus-wide rules use the same interface: they declare `analyses = (CORPUS_INDEX,)`, read
+`ctx.get(CORPUS_INDEX)` and may report more in `finish(ctx)`.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import replace
+import textwrap
+from dataclasses import dataclass, field, replace
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
 
 from lint.model.findings import Finding, Fix, Severity
 
 if TYPE_CHECKING:
     from lint.engine.analysis import Analysis
     from lint.engine.context import Context
+    from lint.engine.sections import Section
     from lint.model.document import Document, Region
 
 ENTRY_POINT_GROUP = "hrlint.rules"
@@ -32,9 +36,58 @@ class RuleError(Exception):
     """A rule or its configuration is invalid (reported as a usage error, exit 2)."""
 
 
+def _block(text: str) -> str:
+    """A triple-quoted block as written in a class body: dedented, without its first newline."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A small content tree that shows what a rule reports (or does not).
+
+    `text` is the file the example is about (`path`, written with `encoding`); `files` are other
+    files of the same content tree (articles a link points at, a schema), `config` the tree's
+    hrlint.yaml. The tests check every example with the real rule; one that cannot be built from
+    files (it needs the network or permissions) says why in `illustrative` and is only shown.
+    `args` are extra `hrlint check` arguments; `caption` is one sentence shown with it.
+    """
+
+    text: str = ""
+    caption: str = ""
+    files: Mapping[str, str] = field(default_factory=dict)
+    config: str = ""
+    path: str = "example.md"
+    encoding: str = "utf-8"
+    args: tuple[str, ...] = ()
+    illustrative: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _block(self.text))
+        object.__setattr__(self, "files", {name: _block(body) for name, body in self.files.items()})
+        object.__setattr__(self, "config", _block(self.config))
+        object.__setattr__(self, "caption", " ".join(self.caption.split()))
+
+
+# The fixes a rule may offer: `--fix` applies safe ones, `--unsafe-fixes` the others too.
+FIX_SAFETY = {
+    "safe": "safe (applied by `--fix`)",
+    "unsafe": "unsafe (applied only with `--unsafe-fixes`)",
+    "mixed": "safe or unsafe, depending on the finding (`--fix` applies the safe ones)",
+    "none": "no fix (the finding may carry suggestions)",
+}
+
+
 class Rule:
     id: ClassVar[str]
     summary: ClassVar[str]
+    # Documentation, shown by `hrlint explain` and on the rule's page under docs/rules. A rule that
+    # sets `why` gets its `explanation` built from these fields; one may still set `explanation`.
+    why: ClassVar[str] = ""  # why the rule exists: what goes wrong for readers or the site
+    example_flagged: ClassVar[Example | None] = None  # reported by this rule
+    example_passing: ClassVar[Example | None] = None  # the same done right: not reported
+    fix_safety: ClassVar[str] = "none"  # a key of FIX_SAFETY: the fixes `check` may attach
+    fix_note: ClassVar[str] = ""  # what a fix changes, and when it is offered
+    severity_note: ClassVar[str] = ""  # when a finding's severity is not the default one
     explanation: ClassVar[str] = ""
     default_severity: ClassVar[Severity] = Severity.WARNING
     options_schema: ClassVar[dict[str, Any]] = {}  # JSON Schema "properties" of the options
@@ -44,6 +97,30 @@ class Rule:
     # results then depend on the whole index.
     analyses: ClassVar[tuple[Analysis[Any], ...]] = ()
     kept_by_select: ClassVar[bool] = False  # still reported when --select names other rules
+    section: ClassVar[Section | None] = None  # the family-wide config section it reads (ctx.section)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.fix_safety not in FIX_SAFETY:
+            raise RuleError(f"rule {getattr(cls, 'id', cls.__name__)}: fix_safety must be one of "
+                            f"{', '.join(FIX_SAFETY)}, not {cls.fix_safety!r}")
+        if cls.why and "explanation" not in vars(cls):
+            cls.explanation = cls.compose_explanation()
+
+    @classmethod
+    def compose_explanation(cls) -> str:
+        """The plain-text explanation built from `why`, the examples and the fix fields."""
+        paragraphs = _block(cls.why).strip().split("\n\n")
+        parts = [_fill("Why: " + paragraphs[0]), *map(_fill, paragraphs[1:])]
+        for label, example in (("Example", cls.example_flagged), ("Passes", cls.example_passing)):
+            if example is not None:
+                parts.append(_example_text(label, example))
+        if cls.severity_note:
+            parts.append(_fill("Severity: " + cls.severity_note))
+        if cls.fix_safety != "none" or cls.fix_note:
+            note = " ".join(cls.fix_note.split())
+            parts.append(_fill(f"Fix: {FIX_SAFETY[cls.fix_safety]}" + (f". {note}" if note else ".")))
+        return "\n" + "\n\n".join(parts) + "\n"
 
     def __init__(self, options: dict[str, Any] | None = None, severity: Severity | None = None):
         self.options = self.validate_options(options or {})
@@ -111,6 +188,27 @@ class Rule:
     def report_file(self, display: str, message: str) -> Finding:
         """A finding about a whole file that is not a checked document (a baseline file), at 1:1."""
         return Finding(display, 1, 1, 1, 1, self.id, self.severity, message)
+
+
+def _fill(text: str) -> str:
+    """One paragraph, reflowed to the width of the terminal text."""
+    return textwrap.fill(" ".join(text.split()), 96, break_long_words=False, break_on_hyphens=False)
+
+
+def _example_text(label: str, example: Example) -> str:
+    """One example as `hrlint explain` prints it: the caption, then each file indented."""
+    lines = [_fill(f"{label}: {example.caption}")]
+    if example.args:
+        lines.append(f"  hrlint check {' '.join(example.args)}")
+    shown = [(example.path, example.text)] if example.text else []
+    shown += [(name, body) for name, body in example.files.items()]
+    if example.config:
+        shown.append(("hrlint.yaml", example.config))
+    for n, (name, body) in enumerate(shown):
+        if len(shown) > 1 or n:
+            lines.append(f"  {name}:")
+        lines.append(textwrap.indent(body.rstrip("\n"), "    "))
+    return "\n".join(lines)
 
 
 def _as_rules(obj: Any, origin: str) -> list[type[Rule]]:

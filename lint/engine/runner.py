@@ -18,6 +18,7 @@ from lint.engine.emit import BaselineUse, Emitter
 from lint.engine.executors import Cached, Executor, processes, serial
 from lint.engine.plan import FileResult, FileTask, FixMode, RunPlan, internal_error
 from lint.engine.registry import Rule, RuleError, load_rules
+from lint.engine.sections import data_files, validate_sections
 from lint.engine.suppress import selector_matches
 from lint.model.document import Document
 from lint.model.findings import Finding, Severity
@@ -110,6 +111,8 @@ class Linter:
             if enabled:
                 self.rules.append(rule)
         self.enabled_ids = {r.id for r in self.rules}
+        self.sections = validate_sections(config, {cls.section for cls in self.available.values() if cls.section})
+        self.data_files = data_files(self.sections)  # files the config names: cached results depend on them
         self._prepared: set[int] = set()  # ids of the contexts prepared
 
     def _settings(self, rid: str) -> dict[str, Any]:
@@ -231,7 +234,7 @@ class Linter:
     def context(self, paths: list[Path] | None = None, cwd: Path | None = None, prepare: bool = True) -> Context:
         """A run context, with every enabled rule's data loaded unless `prepare` is false."""
         ctx = Context(self.config, paths=list(paths or []), cwd=cwd or Path.cwd(), use_cache=self.use_cache,
-                      check_external=self.check_external, jobs=self.jobs)
+                      check_external=self.check_external, jobs=self.jobs, sections=self.sections)
         if prepare:
             self.prepare(ctx)
         return ctx

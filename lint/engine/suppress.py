@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from lint.model.document import Document
 from lint.model.findings import Finding
 from lint.model.frontmatter_tree import field_name
+from lint.text.markdown import scan
 
-_BODY = re.compile(r"<!--\s*hrlint-(disable-next-line|disable|enable)\b(.*?)-->", re.S)
+_BODY = re.compile(r"\s*hrlint-(disable-next-line|disable|enable)\b(.*)", re.DOTALL)  # inside an HTML comment
 _YAML = re.compile(r"^\s*hrlint-(disable-next-line|disable)\b(.*)$")
 
 
@@ -59,14 +60,19 @@ def collect(doc: Document) -> list[Suppression]:
 def _body(doc: Document) -> list[Suppression]:
     out: list[Suppression] = []
     open_ranges: list[Suppression] = []
-    for m in _BODY.finditer(doc.text, doc.body_start):
+    if doc.text.find("hrlint-", doc.body_start) < 0:
+        return out
+    for comment in scan(doc).comments:  # HTML comments outside code
+        m = _BODY.match(comment.text) if comment.closed else None
+        if m is None:
+            continue
         kind, rules = m.group(1), _selectors(m.group(2))
-        line, _ = doc.lines.position(m.start())
-        end_line, _ = doc.lines.position(m.end())
+        line, _ = doc.lines.position(comment.start)
+        end_line, _ = doc.lines.position(comment.end)
         if kind == "disable-next-line":
-            out.append(Suppression(m.start(), m.end(), rules, end_line + 1, end_line + 1))
+            out.append(Suppression(comment.start, comment.end, rules, end_line + 1, end_line + 1))
         elif kind == "disable":
-            s = Suppression(m.start(), m.end(), rules, line, len(doc.lines.starts))
+            s = Suppression(comment.start, comment.end, rules, line, len(doc.lines.starts))
             open_ranges.append(s)
             out.append(s)
         else:  # enable: close the matching open ranges

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from lint.model.frontmatter_tree import Entry, FrontMatter, Problem, field_name, parse, split
+from lint.model.frontmatter_tree import Entry, FieldPath, FrontMatter, Problem, field_name, parse, split
 from lint.model.positions import LineIndex
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+Spans = tuple[Sequence[int], Sequence[int]]  # (starts, ends) of a region's characters
 
 
 class Region:
@@ -30,7 +31,7 @@ class Region:
     __slots__ = ("field", "text", "_starts", "_ends", "_mapper", "_lower")
 
     def __init__(self, field: str | None, text: str, starts: Sequence[int] | None = None,
-                 ends: Sequence[int] | None = None, mapper: Callable[[], tuple] | None = None):
+                 ends: Sequence[int] | None = None, mapper: Callable[[], Spans] | None = None) -> None:
         self.field = field  # dotted front-matter path, None for the body
         self.text = text
         self._starts, self._ends, self._mapper = starts, ends, mapper
@@ -43,9 +44,11 @@ class Region:
             self._lower = self.text.lower()
         return self._lower
 
-    def _spans(self) -> tuple[Sequence[int], Sequence[int]]:
+    def _spans(self) -> Spans:
         if self._starts is None:
+            assert self._mapper is not None  # a region is made with its spans or with a mapper
             self._starts, self._ends = self._mapper()
+        assert self._ends is not None
         return self._starts, self._ends
 
     @property
@@ -177,10 +180,10 @@ class Document:
     def body_start(self) -> int:
         return self.front_matter.end if self.front_matter else 0
 
-    def entry(self, path: tuple) -> Entry | None:
+    def entry(self, path: FieldPath) -> Entry | None:
         return self.front_matter.entries.get(tuple(path)) if self.front_matter else None
 
-    def value_span(self, path: tuple) -> tuple[int, int]:
+    def value_span(self, path: FieldPath) -> tuple[int, int]:
         """Source span of a front-matter value, trimmed of trailing blank lines; fence if unknown."""
         entry = self.entry(path)
         if entry is None or entry.value_span is None:
@@ -190,7 +193,7 @@ class Document:
             end -= 1
         return start, max(end, start + 1)
 
-    def key_span(self, path: tuple) -> tuple[int, int]:
+    def key_span(self, path: FieldPath) -> tuple[int, int]:
         """Source span of the key holding `path`; the opening fence for the root or unknown keys."""
         path = tuple(path)
         while path:
@@ -206,5 +209,5 @@ class Document:
         end = len(self.text) if line_end < 0 else line_end
         return 0, len(self.text[:end].rstrip("\r"))
 
-    def field_of(self, path: tuple) -> str | None:
+    def field_of(self, path: FieldPath) -> str | None:
         return field_name(tuple(path))

@@ -58,5 +58,5 @@ class Finding:
     start: int = 0
     end: int = 0
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, int, int, str]:
         return (self.path, self.line, self.column, self.rule, self.end_line, self.end_column, self.message)

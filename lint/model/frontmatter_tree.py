@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 try:  # the C loader is much faster; the pure-Python one gives the same nodes
     from yaml import CSafeLoader as _BaseLoader
@@ -40,10 +45,15 @@ _STANDARD_TAGS = {
 _STR = "tag:yaml.org,2002:str"
 _constructor = yaml.constructor.SafeConstructor()
 
+# A front-matter path: keys of mappings and indexes of lists, ('related_article2', 'url') or ('tags', 0).
+FieldPath = tuple[str | int, ...]
 
-_WILDCARD = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, []))
-_BY_FIRST = {first: tuple(resolvers) + _WILDCARD
-             for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
+
+_Resolvers = tuple[tuple[str, re.Pattern[str]], ...]  # (tag, regexp) pairs
+_WILDCARD: _Resolvers = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, []))
+_BY_FIRST: dict[str, _Resolvers] = {first: tuple(resolvers) + _WILDCARD
+                                    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+                                    if first is not None}
 
 
 class _Loader(_BaseLoader):
@@ -55,9 +65,11 @@ class _Loader(_BaseLoader):
     resolvers, so the hooks do nothing.
     """
 
-    yaml_path_resolvers: dict = {}
+    yaml_path_resolvers: dict[Any, Any] = {}
 
-    def resolve(self, kind, value, implicit):
+    # libyaml's callback: `value` is the scalar's text (None for a collection), `implicit` the
+    # scalar's (plain, quoted) pair (a bool for a collection).
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0]:  # plain: the first character picks the resolvers to try
                 for tag, regexp in _BY_FIRST.get(value[:1], _WILDCARD):
@@ -66,10 +78,10 @@ class _Loader(_BaseLoader):
             return _STR
         return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
 
-    def descend_resolver(self, current_node, current_index):
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
         pass
 
-    def ascend_resolver(self):
+    def ascend_resolver(self) -> None:
         pass
 
 
@@ -104,12 +116,12 @@ class FrontMatter:
     content_end: int  # offset of the closing fence line
     end: int  # offset after the closing fence line (where the body starts)
     data: Any = None
-    entries: dict[tuple, Entry] = field(default_factory=dict)
+    entries: dict[FieldPath, Entry] = field(default_factory=dict)
     comments: list[tuple[int, str]] = field(default_factory=list)  # (offset, text after '#')
 
 
 @lru_cache(maxsize=8192)  # the same few paths recur in every document
-def field_name(path: tuple) -> str | None:
+def field_name(path: FieldPath) -> str | None:
     """Dotted name of a front-matter path: ('related_article2', 'url') -> 'related_article2.url'."""
     if not path:
         return None
@@ -122,7 +134,7 @@ def field_name(path: tuple) -> str | None:
     return out
 
 
-def _lines(text: str, start: int):
+def _lines(text: str, start: int) -> Iterator[tuple[int, int, int]]:
     """Yield (line_start, line_end_without_break, next_line_start) from `start`."""
     pos = start
     n = len(text)
@@ -138,7 +150,7 @@ def _lines(text: str, start: int):
 def split(text: str, problems: list[Problem]) -> FrontMatter | None:
     """Find the front-matter block; None if the text has none."""
     first = _BREAK.split(text, 1)[0]
-    fmt = None
+    fmt: str | None = None
     if YAMLHandler.FM_BOUNDARY.fullmatch(first):
         fmt = "yaml"
     elif _TOML_BOUNDARY.fullmatch(first):  # python-frontmatter's TOML handler needs `toml`; same fence
@@ -239,7 +251,7 @@ def _comments(source: str, base: int) -> list[tuple[int, str]]:
 
     A comment starts at a '#' at the start of a line or after a blank and runs to the line end.
     """
-    out = []
+    out: list[tuple[int, str]] = []
     i = source.find("#")
     while i >= 0:
         end = _BREAK.search(source, i)
@@ -255,22 +267,22 @@ def _comments(source: str, base: int) -> list[tuple[int, str]]:
 class _Builder:
     """Builds JSON-like values from composed nodes, recording each path's source spans."""
 
-    def __init__(self, base: int, entries: dict[tuple, Entry], problems: list[Problem]):
+    def __init__(self, base: int, entries: dict[FieldPath, Entry], problems: list[Problem]) -> None:
         self.base = base
         self.entries = entries
         self.problems = problems
         self.count = 0
         self.too_big = False
 
-    def span(self, node) -> tuple[int, int]:
+    def span(self, node: yaml.Node) -> tuple[int, int]:
         return self.base + node.start_mark.index, self.base + node.end_mark.index
 
-    def entry(self, key, node) -> Entry:
+    def entry(self, key: yaml.Node | None, node: yaml.Node) -> Entry:
         if type(node) is yaml.ScalarNode:
             return Entry(self.span(key) if key is not None else None, self.span(node), node.value, node.style)
         return Entry(self.span(key) if key is not None else None, self.span(node))
 
-    def build(self, node, path: tuple, key=None) -> Any:
+    def build(self, node: yaml.Node, path: FieldPath, key: yaml.Node | None = None) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             if not self.too_big:
@@ -290,15 +302,14 @@ class _Builder:
                 "schema/yaml-tag", start, start + 1,
                 f"YAML tag `{tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in front matter; the value is read as plain data",
                 field_name(path)))
-        kind = type(node)
-        if kind is yaml.ScalarNode:
+        if type(node) is yaml.ScalarNode:
             return node.value if tag == _STR else _scalar(node)
-        if kind is yaml.MappingNode:
+        if type(node) is yaml.MappingNode:
             return self._mapping(node, path)
         return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
 
-    def _mapping(self, node, path: tuple) -> dict:
-        out: dict = {}
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if type(key_node) is not yaml.ScalarNode:
                 start, end = self.span(key_node)
@@ -321,11 +332,11 @@ class _Builder:
         return out
 
 
-def _key_text(node, value) -> str:
+def _key_text(node: yaml.ScalarNode, value: object) -> str:
     return node.value if isinstance(node.value, str) else str(value)
 
 
-def _scalar(node) -> Any:
+def _scalar(node: yaml.ScalarNode) -> Any:
     tag = node.tag
     try:
         if tag == "tag:yaml.org,2002:int":
@@ -359,7 +370,7 @@ _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.\-\"' ]+?)\s*=\s*(.*?)\s*$")
 
 def _locate_toml(source: str, fm: FrontMatter) -> None:
     """Record key and value spans of `key = value` lines (single-line values)."""
-    table: tuple = ()
+    table: tuple[str, ...] = ()
     base = fm.content_start
     for line_start, line_end, _ in _lines(source, 0):
         line = source[line_start:line_end]

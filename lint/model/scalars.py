@@ -20,7 +20,7 @@ _BREAK_RE = re.compile("[\r\n\x85\u2028\u2029]")
 _BLANK_OR_BREAK_RE = re.compile("[ \t\r\n\x85\u2028\u2029]")
 
 
-def _verbatim_re(specials: str) -> re.Pattern:
+def _verbatim_re(specials: str) -> re.Pattern[str]:
     """Longest run copied as-is: no specials, blanks only if not before a break."""
     return re.compile(
         "(?:[^ \t\r\n\x85\u2028\u2029%s]++|[ \t]++(?![\r\n\x85\u2028\u2029]))*+" % specials)
@@ -31,6 +31,14 @@ _SINGLE_RUN_RE = _verbatim_re("'")
 _DOUBLE_RUN_RE = _verbatim_re('"\\\\')
 _SPACES_RE = re.compile(" *")
 
+
+def _run_end(pattern: re.Pattern[str], text: str, pos: int, end: int) -> int:
+    """Where the match of `pattern` at ``pos`` ends (the run patterns match the empty string: never None)."""
+    m = pattern.match(text, pos, end)
+    assert m is not None
+    return m.end()
+
+
 _ESCAPES = {
     "0": "\0", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n",
     "v": "\x0b", "f": "\x0c", "r": "\r", "e": "\x1b", " ": " ", '"': '"',
@@ -40,6 +48,7 @@ _ESCAPES = {
 _HEX_LENGTHS = {"x": 2, "u": 4, "U": 8}
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _NO_CONTENT_INDENT = 1 << 60  # "every space is indentation"
+_Break = tuple[str, int, int]  # a line break as (normalised char, start, end)
 
 
 class _Out:
@@ -69,7 +78,7 @@ class _Out:
 # --------------------------------------------------------------------------
 # shared helpers
 
-def _read_break(text: str, pos: int, end: int) -> tuple[str, int, int]:
+def _read_break(text: str, pos: int, end: int) -> _Break:
     """The line break at ``pos`` as (normalised char, start, end).
 
     CRLF, CR, LF and NEL become ``\\n``; LS and PS are kept (YAML 1.1).
@@ -82,7 +91,7 @@ def _read_break(text: str, pos: int, end: int) -> tuple[str, int, int]:
     return "\n", pos, pos + 1
 
 
-def _fold(out: _Out, leading, trailing: list, fold_start: int, resume: int) -> None:
+def _fold(out: _Out, leading: _Break | None, trailing: list[_Break], fold_start: int, resume: int) -> None:
     """Fold the breaks between two lines of a flow (plain/quoted) scalar.
 
     ``leading`` is the first break (None after an escaped line break),
@@ -100,14 +109,14 @@ def _fold(out: _Out, leading, trailing: list, fold_start: int, resume: int) -> N
         out.add(*brk)
 
 
-def _scan_blanks(text: str, pos: int, end: int, leading_blanks: bool):
+def _scan_blanks(text: str, pos: int, end: int, leading_blanks: bool) -> tuple[int, _Break | None, list[_Break]]:
     """Consume blanks and line breaks; return (pos, leading, trailing).
 
     Called where blanks run into a line break (or, in double-quoted
     scalars, after an escaped line break: ``leading_blanks`` is then True).
     """
-    leading = None
-    trailing = []
+    leading: _Break | None = None
+    trailing: list[_Break] = []
     while pos < end:
         c = text[pos]
         if c in _BLANKS:
@@ -148,7 +157,7 @@ def _skip_properties(text: str, pos: int, end: int) -> int:
 def _map_plain(text: str, pos: int, end: int, out: _Out) -> None:
     """Plain scalar: words separated by blanks, line breaks folded."""
     while pos < end:
-        stop = _PLAIN_RUN_RE.match(text, pos, end).end()
+        stop = _run_end(_PLAIN_RUN_RE, text, pos, end)
         out.run(text, pos, stop)
         if stop >= end:
             return
@@ -171,7 +180,7 @@ def _map_quoted(text: str, pos: int, end: int, double: bool, out: _Out) -> bool:
         leading_blanks = False
         # ordinary text, escapes and ''
         while pos < stop:
-            nxt = verbatim.match(text, pos, stop).end()
+            nxt = _run_end(verbatim, text, pos, stop)
             out.run(text, pos, nxt)
             pos = nxt
             if pos >= stop:
@@ -231,13 +240,14 @@ def _explicit_indent(text: str, pos: int, end: int, value: str) -> int | None:
         if m is None:
             return None
         pos = _read_break(text, m.start(), end)[2]
-    line_spaces = _SPACES_RE.match(text, pos, end).end() - pos
-    value_spaces = _SPACES_RE.match(value, k).end() - k
+    line_spaces = _run_end(_SPACES_RE, text, pos, end) - pos
+    value_spaces = _run_end(_SPACES_RE, value, k, len(value)) - k
     indent = line_spaces - value_spaces
     return indent if indent >= 1 else None
 
 
-def _block_breaks(text: str, pos: int, line_start: int, end: int, indent: int, breaks: list):
+def _block_breaks(text: str, pos: int, line_start: int, end: int, indent: int,
+                  breaks: list[_Break]) -> tuple[int, int, int]:
     """Skip indentation and empty lines; return (pos, line_start, indent).
 
     An ``indent`` of 0 means "auto-detect" from the most indented leading
@@ -248,7 +258,7 @@ def _block_breaks(text: str, pos: int, line_start: int, end: int, indent: int, b
     max_indent = 0
     while True:
         limit = min(end, line_start + indent) if indent else end
-        pos = _SPACES_RE.match(text, pos, max(pos, limit)).end()
+        pos = _run_end(_SPACES_RE, text, pos, max(pos, limit))
         max_indent = max(max_indent, pos - line_start)
         if pos < end and text[pos] in _BREAKS:
             brk = _read_break(text, pos, end)
@@ -291,12 +301,13 @@ def _map_block(text: str, pos: int, end: int, value: str, out: _Out) -> bool:
 
     indent = 0
     if increment:
-        indent = _explicit_indent(text, pos, end, value)
-        if indent is None:
+        explicit = _explicit_indent(text, pos, end, value)
+        if explicit is None:
             return False
+        indent = explicit
 
-    leading = None  # break ending the previous content line
-    trailing: list = []  # breaks of the empty lines after it
+    leading: _Break | None = None  # break ending the previous content line
+    trailing: list[_Break] = []  # breaks of the empty lines after it
     leading_blank = False
     pos, line_start, indent = _block_breaks(text, pos, line_start, end, indent, trailing)
     while pos < end and pos - line_start == indent:

@@ -18,19 +18,21 @@ import sqlite3
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Generic, Mapping, Sequence, TypeVar, cast, overload
 
 from lint.model import jsonio
 from lint.model.document import Document
 from lint.store.spill import Spill
 from lint.store.sqlite import CACHE_DIR, connect, open_database, retrying, temporary_database, write_cache_folder
-from lint.text.markdown import heading_anchors
+from lint.text.markdown import scan
 from lint.text.urls import normalise_title, normalise_url
 from lint.workspace.config import Config
-from lint.workspace.discovery import relative_to, walk_files
+from lint.workspace.discovery import Walk, relative_to, walk_files
 
 INDEX_FILE = "index-v4.sqlite"
-CACHE_VERSION = 4
+CACHE_VERSION = 5  # 5: anchors from the CommonMark scan (lint.text.markdown)
+V = TypeVar("V")  # what a _Lookup finds for a key: the articles (a list), or one article (or None)
+D = TypeVar("D")
 
 
 @dataclass(slots=True)
@@ -64,25 +66,31 @@ def article_of(doc: Document, rel: str) -> Article | None:
         ident = str(ident)  # kept exact through the JSON cache
     return Article(rel, ident, text("url"),
                    text("file_name"), text("title"), text("subject"),
-                   heading_anchors(doc.text[doc.body_start:]), [u for u in related if isinstance(u, str)])
+                   scan(doc).anchors, [u for u in related if isinstance(u, str)])
 
 
-class _Lookup:
+class _Lookup(Generic[V]):
     """`index.by_url.get(key, default)` and friends: the articles whose `column` is `key`, in path
     order, looked up in the index database (memoised per process)."""
 
     MEMO_SIZE = 4096
 
-    def __init__(self, index: "CorpusIndex", column: str, one: bool = False):
+    def __init__(self, index: "CorpusIndex", column: str, one: bool = False) -> None:
+        """`one`: find the first article (None if there is none) instead of the list of them; V says which."""
         self.index, self.column, self.one = index, column, one
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[str, V] = {}
         self._repeated: set[str] | None = None
 
-    def get(self, key: str, default: Any = None) -> Any:
+    @overload
+    def get(self, key: str) -> V | None: ...
+    @overload
+    def get(self, key: str, default: D) -> V | D: ...
+
+    def get(self, key: str, default: D | None = None) -> V | D | None:
         found = self.get_many([key])[key]
         return default if found is None or found == [] else found
 
-    def get_many(self, keys: list[str]) -> dict[str, Any]:
+    def get_many(self, keys: list[str]) -> dict[str, V]:
         """`{key: articles}` for several keys, in one query for those not memoised."""
         if len(self.memo) + len(keys) > self.MEMO_SIZE:
             self.memo.clear()  # bounded on huge corpora
@@ -95,7 +103,8 @@ class _Lookup:
                 found[key].append(Article(*jsonio.loads(blob)))
             if self.index.checks_freshness:
                 found = {k: self.index.fresh(v, self.column, k) for k, v in found.items()}
-            self.memo.update((k, (v[0] if v else None) if self.one else v) for k, v in found.items())
+            # V is `Article | None` for a lookup of `one`, `list[Article]` otherwise (see __init__).
+            self.memo.update((k, cast(V, (v[0] if v else None) if self.one else v)) for k, v in found.items())
         return {k: self.memo[k] for k in keys}
 
     @property
@@ -132,11 +141,11 @@ class CorpusIndex:
         self._rechecked: set[str] = set()
         self._connection: sqlite3.Connection | None = None
         self._pid = -1  # connections are per process: a forked worker opens its own
-        self.by_path = _Lookup(self, "path", one=True)
-        self.by_url = _Lookup(self, "url_key")
-        self.by_id = _Lookup(self, "id_key")
-        self.by_file_name = _Lookup(self, "file_name")
-        self.by_title = _Lookup(self, "title_key")  # whitespace- and case-normalised titles
+        self.by_path: _Lookup[Article | None] = _Lookup(self, "path", one=True)
+        self.by_url: _Lookup[list[Article]] = _Lookup(self, "url_key")
+        self.by_id: _Lookup[list[Article]] = _Lookup(self, "id_key")
+        self.by_file_name: _Lookup[list[Article]] = _Lookup(self, "file_name")
+        self.by_title: _Lookup[list[Article]] = _Lookup(self, "title_key")  # whitespace- and case-normalised titles
         self._similar: dict[str, list[str]] = {}
         self._folders: dict[str | None, list[str]] = {}
         self.stats: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns) of the files this run's walk found
@@ -151,7 +160,7 @@ class CorpusIndex:
             return self._paths
         return (self._paths - self.overlay.keys()) | {p for p, a in self.overlay.items() if a is not None}
 
-    def query(self, sql: str, args: tuple = ()) -> list[tuple]:
+    def query(self, sql: str, args: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
         if self._pid != os.getpid():
             if self._connection is not None:  # the parent's, inherited through fork: never closed
                 _INHERITED.append(self._connection)  # here (SQLite forbids using it in a child)
@@ -161,6 +170,7 @@ class CorpusIndex:
             self._connection = connect(self.database)
             self._connection.execute("BEGIN")
             self._pid = os.getpid()
+        assert self._connection is not None  # opened above, in this process
         return self._connection.execute(sql, args).fetchall()
 
     @property
@@ -175,7 +185,7 @@ class CorpusIndex:
         them without a column); in path order."""
         for article in found:
             self.recheck(article.path)
-        merged = {a.path: a for a in found}
+        merged: dict[str, Article | None] = {a.path: a for a in found}
         merged.update(self.overlay)  # None: no longer an article
         return [a for _, a in sorted(merged.items()) if a is not None and (column is None or _key(a, column) == key)]
 
@@ -204,7 +214,7 @@ class CorpusIndex:
 
     def find_urls(self, urls: list[str]) -> dict[str, Article | None]:
         """The article each url points at (the first by path when several share it), in one query."""
-        found = self.by_url.get_many([normalise_url(u) for u in urls])
+        found: Mapping[str, Sequence[Article | None]] = self.by_url.get_many([normalise_url(u) for u in urls])
         return {u: (found[normalise_url(u)] or [None])[0] for u in urls}
 
     def similar_urls(self, url: str, limit: int = 3) -> list[str]:
@@ -223,6 +233,7 @@ class CorpusIndex:
     def _urls_in(self, folder: str | None) -> list[str]:
         """The distinct urls of a url folder (None: of the whole site), memoised per folder."""
         if folder not in self._folders:
+            args: tuple[str, ...]
             where, args = "url_key IS NOT NULL", ()
             if folder is not None:  # the urls that start with `folder/` ("0" follows "/")
                 where, args = "url_key >= ? AND url_key < ?", (folder + "/", folder + "0")
@@ -269,10 +280,18 @@ CREATE TABLE IF NOT EXISTS folders (  -- every folder walked, so a run on a few 
     mtime_ns INTEGER NOT NULL);  -- -1: changed too recently to be trusted (see _folder_rows)
 """
 RACY_NS = 2_000_000_000  # a folder changed this soon before it was read may change again unseen
-_KEEP = "keep"  # a touched file whose bytes did not change: only its size and mtime are updated
+_KEEP: Final = "keep"  # a touched file whose bytes did not change: only its size and mtime are updated
+# A file to index: (path, path relative to the root, sha256 as indexed or None, size limit, spill or None).
+_Task = tuple[str, str, str | None, int, Spill | None]
+# An `articles` row: path, article (JSON), its hash, then the _KEY_COLUMNS.
+_ArticleRow = tuple[str, str, str, str | None, str | None, str | None, str | None]
+# What `_index_entry` gives: (path, size, mtime_ns, sha256, `articles` row or None or _KEEP, spill location
+# or None); `_write` stores the first five.
+_Stored = tuple[str, int | None, int | None, str | None, _ArticleRow | str | None]
+_Entry = tuple[str, int | None, int | None, str | None, _ArticleRow | str | None, int | None]
 
 
-def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk=walk_files,
+def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk: Walk = walk_files,
                 targets: list[str] | None = None, spill: Spill | None = None) -> CorpusIndex:
     """The index of every article under `root`: entries of unchanged files are kept, the others
     read on up to `jobs` processes. With `targets` (the few files a run checks), only the folders
@@ -300,7 +319,7 @@ def _folder_rows(root: Path, folders: list[tuple[str, int, int]] | None) -> dict
             for path, mtime, read_at in folders or []}
 
 
-def _below(folder: str) -> tuple[str, tuple]:
+def _below(folder: str) -> tuple[str, tuple[str, ...]]:
     """SQL condition and arguments: `path` is `folder` or below it ("" is the root)."""
     if not folder:
         return "1", ()
@@ -327,7 +346,7 @@ def _changed_folders(db: sqlite3.Connection, root: Path) -> list[str] | None:
     return changed
 
 
-def _update(root: Path, config: Config, database: Path, jobs: int, walk,
+def _update(root: Path, config: Config, database: Path, jobs: int, walk: Walk,
             targets: list[str] | None = None, spill: Spill | None = None) -> CorpusIndex:
     """Walk the tree and bring the database up to date. With `targets` (a run on a few files),
     only the folders changed since the last walk are walked, and the index it returns reads the
@@ -342,7 +361,10 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
         subtrees = _changed_folders(db, root) if targets is not None and same_settings else None
         trusting = subtrees is not None
         subtrees = [""] if subtrees is None else subtrees
-        known, old_folders, walked, folders = {}, {}, [], []
+        known: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, sha256) as indexed
+        old_folders: dict[str, int] = {}
+        walked: list[str] = []
+        folders: list[tuple[str, int, int]] = []
         for folder in subtrees:
             where, args = _below(folder)
             known.update({row[0]: row[1:] for row in
@@ -352,7 +374,10 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             walked += found
             folders += getattr(found, "folders", None) or []
         digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
-        stale, seen, stats, spilled = [], set(), {}, {}
+        stale: list[_Task] = []
+        seen: set[str] = set()
+        stats: dict[str, tuple[int, int]] = {}
+        spilled: dict[str, int] = {}
         writer = spill.writer() if spill is not None else None
         prefix = len(os.path.join(str(root), ""))
         for path in walked:  # path strings below root
@@ -365,7 +390,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
             size_mtime = stats[path] = (stat.st_size, stat.st_mtime_ns)
             old = known.get(rel)
             if old is None or old[:2] != size_mtime:
-                keep = writer if writer is not None and path in spill.wanted else None
+                keep = writer if writer is not None and spill is not None and path in spill.wanted else None
                 stale.append((path, rel, old[2] if old else None, config.max_file_size, keep))
         gone = [(rel,) for rel in known.keys() - seen]
         folder_rows = _folder_rows(root, folders)
@@ -402,7 +427,7 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk,
     return index
 
 
-def _write(db: sqlite3.Connection, entries: list[tuple]) -> None:
+def _write(db: sqlite3.Connection, entries: list[_Stored]) -> None:
     """Store `_index_entry` results: unreadable files leave the index, touched ones get their new
     size and mtime, changed ones their new row."""
     changed = [e for e in entries if e[1] is not None and e[4] != _KEEP]
@@ -415,7 +440,7 @@ def _write(db: sqlite3.Connection, entries: list[tuple]) -> None:
     db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", [e[4] for e in changed if e[4] is not None])
 
 
-def _row(rel: str, article: Article) -> tuple:
+def _row(rel: str, article: Article) -> _ArticleRow:
     """The `articles` row of one file: its fields, and the keys it is looked up by."""
     blob = jsonio.dumps([getattr(article, f) for f in _ARTICLE_FIELDS]).decode("utf-8")
     return (rel, blob, hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest(), *_keys(article))
@@ -424,7 +449,7 @@ def _row(rel: str, article: Article) -> tuple:
 _KEY_COLUMNS = ("id_key", "url_key", "file_name", "title_key")
 
 
-def _keys(article: Article) -> tuple:
+def _keys(article: Article) -> tuple[str | None, str | None, str | None, str | None]:
     """An article's values of the `_KEY_COLUMNS`."""
     return (str(article.id) if article.id is not None else None, normalise_url(article.url) if article.url else None,
             article.file_name or None, normalise_title(article.title) if article.title else None)
@@ -435,7 +460,7 @@ def _key(article: Article, column: str) -> str | None:
     return article.path if column == "path" else _keys(article)[_KEY_COLUMNS.index(column)]
 
 
-def _index_entry(item: tuple[str, str, str | None, int, Spill | None]) -> tuple:
+def _index_entry(item: _Task) -> _Entry:
     """(path, size, mtime_ns, sha256, `articles` row or None or _KEEP, spill location or None) of
     a new or changed file; size None when the file cannot be read or is too large (it leaves the
     index). With a spill, the parsed document is kept there for the check pass."""

@@ -19,11 +19,14 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, Sequence, TypeVar
 
 from lint.model import jsonio
 from lint.store.sqlite import CACHE_DIR, open_database, retrying, write_cache_folder
 from lint.model.findings import Finding, Fix, Severity
+
+if TYPE_CHECKING:
+    from lint.workspace.config import Config
 
 T = TypeVar("T")
 RESULTS_FILE = "results-v2.sqlite"
@@ -35,11 +38,37 @@ CREATE TABLE IF NOT EXISTS results (
     fingerprint TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL,
     findings TEXT NOT NULL);  -- JSON list of the findings, without their path
 """
+_Row = tuple[str, str, int, int, str, str]  # a `results` row, in column order
+_Cached = tuple[str, int, int, str, str]  # path, size, mtime_ns, sha256, findings of a row looked up
 
 
-def _stamp(paths: Iterable[Path]) -> list:
+# What `fingerprint` reads of the engine's objects (the store does not import the engine: it is a layer above).
+class _Rule(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def options(self) -> dict[str, Any]: ...
+
+
+class _Linter(Protocol):
+    @property
+    def rules(self) -> Sequence[_Rule]: ...
+    @property
+    def enabled_ids(self) -> Iterable[str]: ...
+    @property
+    def data_files(self) -> Iterable[Path]: ...  # files the config names (catalogs, a sitemap)
+
+
+class _Context(Protocol):
+    @property
+    def config(self) -> Config: ...
+
+
+def _stamp(paths: Iterable[Path]) -> list[tuple[str, int | None, int | None]]:
     """(path, size, mtime) of files, so edited code or data changes the fingerprint."""
-    out = []
+    out: list[tuple[str, int | None, int | None]] = []
     for path in sorted({str(p) for p in paths}):
         try:
             st = os.stat(path)
@@ -53,7 +82,7 @@ def _files_below(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return [p for p in folder.rglob("*") if p.suffix in suffixes] if folder.is_dir() else []
 
 
-def fingerprint(linter, ctx, index_digest: str | None) -> str:
+def fingerprint(linter: _Linter, ctx: _Context, index_digest: str | None) -> str:
     """Everything besides a file's own bytes that its findings depend on."""
     import lint
     from lint.model.resources import data_dir
@@ -63,15 +92,14 @@ def fingerprint(linter, ctx, index_digest: str | None) -> str:
     config = ctx.config
     data = (_files_below(data_dir("rules"), (".yaml", ".json")) + _files_below(data_dir("schemas"), (".json",))
             + [f for d in config.schema_dirs for f in _files_below(Path(d), (".json",))]
-            + [Path(c) for c in config.stigma.get("catalogs", [])]
-            + ([Path(config.links["sitemap"])] if config.links.get("sitemap") else []))
+            + list(linter.data_files))
     parts = [lint.__version__, repr(config), sorted(linter.enabled_ids),
              [(r.id, str(r.severity), repr(r.options)) for r in linter.rules],
              _stamp(code), _stamp(data), index_digest]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
-def _encode(f: Finding) -> dict:
+def _encode(f: Finding) -> dict[str, Any]:
     out = dict(vars(f))  # not dataclasses.asdict: it deep-copies, several times slower
     del out["path"]
     out["severity"] = int(f.severity)
@@ -79,17 +107,17 @@ def _encode(f: Finding) -> dict:
     return out
 
 
-def _decode(data: dict, display: str) -> Finding:
+def _decode(data: dict[str, Any], display: str) -> Finding:
     fix = Fix(**data["fix"]) if data.get("fix") else None
     return Finding(**{**data, "path": display, "severity": Severity(data["severity"]), "fix": fix})
 
 
 class ResultCache:
-    def __init__(self, root: Path, fingerprint: str):
+    def __init__(self, root: Path, fingerprint: str) -> None:
         self.path = root / CACHE_DIR / RESULTS_FILE
         self.fingerprint = fingerprint
-        self.pending: list[tuple] = []  # rows not written yet
-        self.touched: list[tuple] = []  # (mtime_ns, path) of files touched but unchanged
+        self.pending: list[_Row] = []  # rows not written yet
+        self.touched: list[tuple[int, str]] = []  # (mtime_ns, path) of files touched but unchanged
         self.db: sqlite3.Connection | None = None
         self.usable = True
         self.wrote = False
@@ -97,7 +125,7 @@ class ResultCache:
     def _use(self, action: Callable[[sqlite3.Connection], T]) -> T | None:
         """`action(db)` on the database, opened on first use. A damaged database is replaced by an
         empty one; None (and the run goes on without the cache) when it cannot be used."""
-        def attempt():
+        def attempt() -> T:
             try:
                 if self.db is None:
                     write_cache_folder(self.path.parent)
@@ -126,11 +154,11 @@ class ResultCache:
         keys = [path if isabs(path) else absolute(path) for path, _ in files]  # _key, inlined: 20,000 calls
         where = {key: i for i, key in enumerate(keys)}
 
-        def rows(db: sqlite3.Connection) -> list[tuple]:
+        def rows(db: sqlite3.Connection) -> list[_Cached]:
             columns = "SELECT path, size, mtime_ns, sha256, findings FROM results WHERE fingerprint = ?"
             if len(keys) > BATCH and 4 * len(keys) >= db.execute("SELECT count(*) FROM results").fetchone()[0]:
                 return db.execute(columns, (self.fingerprint,)).fetchall()  # most rows: one scan is faster
-            found = []
+            found: list[_Cached] = []
             for start in range(0, len(keys), BATCH):
                 chunk = keys[start:start + BATCH]
                 found += db.execute(f"{columns} AND path IN ({', '.join('?' * len(chunk))})", (self.fingerprint, *chunk))

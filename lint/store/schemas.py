@@ -7,15 +7,24 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 
 from lint.workspace.config import ConfigError
 from lint.model.resources import data_dir
 from lint.store.verified import UNKEPT, Verified
 
+if TYPE_CHECKING:  # jsonschema itself is imported only when needed (it takes 0.15 s)
+    from jsonschema import FormatChecker, ValidationError, Validator
+
 PROSE_KEYWORD = "x-hrlint-prose-fields"
 MESSAGE_KEYWORD = "x-hrlint-message"
+
+
+class FormatCheck(Protocol):
+    """What checks the `format` of a value: jsonschema's FormatChecker, or the ones below."""
+
+    def conforms(self, instance: Any, format: str) -> bool: ...
 
 
 @dataclass
@@ -24,14 +33,14 @@ class Schema:
     path: Path
     schema: dict[str, Any]
     is_valid: Callable[[Any], bool] | None = None  # fast yes/no check; details come from `validator`
-    _validator: Any = field(default=None, repr=False)
+    _validator: Validator | None = field(default=None, repr=False)
 
     @property
     def prose_fields(self) -> list[str]:
         return list(self.schema.get(PROSE_KEYWORD, []))
 
     @property
-    def validator(self):
+    def validator(self) -> Validator:
         """The jsonschema validator (made on first use: most documents pass `is_valid`)."""
         if self._validator is None:
             cls = _validator_class(self.schema)
@@ -39,7 +48,7 @@ class Schema:
         return self._validator
 
 
-def _validator_class(schema: dict[str, Any]):
+def _validator_class(schema: dict[str, Any]) -> type[Validator]:
     import jsonschema
 
     return jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
@@ -106,7 +115,7 @@ class _Formats:
 
     def __init__(self, schema: dict[str, Any]):
         self.schema = schema
-        self._checker = None
+        self._checker: FormatChecker | None = None
 
     def conforms(self, value: Any, name: str) -> bool:
         if name == "date":
@@ -188,7 +197,7 @@ def _draft7_compatible(node: Any, formats: set[str], root: bool = False) -> bool
     return True
 
 
-def fast_validator(schema: dict, format_checker) -> Callable[[Any], bool] | None:
+def fast_validator(schema: dict[str, Any], format_checker: FormatCheck) -> Callable[[Any], bool] | None:
     """A compiled yes/no check of the schema (fastjsonschema, about 10x faster than jsonschema),
     using jsonschema's own format checks; None when the schema uses a keyword whose meaning differs
     in draft 7. A document it rejects is validated again by jsonschema for the messages."""
@@ -220,17 +229,20 @@ def fast_validator(schema: dict, format_checker) -> Callable[[Any], bool] | None
 _quick: dict[str, Callable[[Any], bool] | None] = {}
 
 
-def best_error(schema: dict, data: Any):
+def best_error(schema: dict[str, Any], data: Any) -> ValidationError | None:
     """The most relevant jsonschema error of `data` against `schema` (2020-12), or None when valid.
     A compiled check runs first, so valid data (the usual case) never loads jsonschema."""
     key = json.dumps(schema, sort_keys=True)
     if key not in _quick:
         _quick[key] = fast_validator(schema, _NoFormats()) if not _uses_formats(schema) else None
-    if _quick[key] is not None and _quick[key](data):
+    quick = _quick[key]
+    if quick is not None and quick(data):
         return None
     import jsonschema
 
-    return jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    error: ValidationError | None = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(data))
+    return error
 
 
 class _NoFormats:

@@ -15,15 +15,23 @@ import pickle
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from lint.model.document import Document
-from lint.model.frontmatter_tree import Entry, FrontMatter, Problem
+from lint.model.frontmatter_tree import Entry, FieldPath, FrontMatter, Problem
 
 MAX_RECORD = 2**24 - 1  # bytes; a larger document is parsed again instead
 MAX_BYTES = 2**30  # a run's spill files together (about 9 KB an article: 100,000 articles take 0.9 GB)
 FREE_SHARE = 4  # and at most a quarter of the free space where they are written
 _writer: dict[tuple[str, int], tuple[int, int]] = {}  # (folder, pid) -> fd and size of this process's file
 _readers: dict[tuple[str, int], int] = {}  # (folder, pid) -> fd
+
+# A document as `snapshot` gives it: plain tuples (the fields of Document, Problem, FrontMatter and Entry, in order).
+_EntryState = tuple[FieldPath, tuple[int, int] | None, tuple[int, int] | None, str | None, str | None]
+_FrontState = tuple[str, int, int, int, int, Any, list[_EntryState], list[tuple[int, str]]]
+_ProblemState = tuple[str, int, int, str, str | None]
+DocumentState = tuple[str, str, str, bool, str, bool, tuple[int, int, str] | None, list[_ProblemState],
+                      _FrontState | None]
 
 
 class Spill:
@@ -104,7 +112,7 @@ def _unpack(location: int) -> tuple[int, int, int]:
     return location >> 64, (location >> 24) & (2**40 - 1), location & MAX_RECORD
 
 
-def snapshot(doc: Document) -> tuple:
+def snapshot(doc: Document) -> DocumentState:
     """A parsed document as plain tuples, which pickle about 3x faster than the dataclasses.
     Covers every field of Document but `memo` and the line index (both rebuilt on use)."""
     fm = doc.front_matter
@@ -115,12 +123,12 @@ def snapshot(doc: Document) -> tuple:
             [(p.rule, p.start, p.end, p.message, p.field) for p in doc.problems], front)
 
 
-def restore(state: tuple) -> Document:
+def restore(state: DocumentState) -> Document:
     path, display, text, bom, encoding, readable, signature, problems, front = state
     fm = None
     if front is not None:
         fmt, start, content_start, content_end, end, data, entries, comments = front
         fm = FrontMatter(fmt, start, content_start, content_end, end, data,
-                         {p: Entry(*rest) for p, *rest in entries}, comments)
+                         {p: Entry(key, value, scalar, style) for p, key, value, scalar, style in entries}, comments)
     return Document(Path(path), display, text, bom, encoding, fm, [Problem(*p) for p in problems], readable,
                     signature=signature)

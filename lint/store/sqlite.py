@@ -66,7 +66,12 @@ def temporary_database() -> Path:
 
     fd, name = tempfile.mkstemp(prefix="hrlint-index-", suffix=".sqlite")
     os.close(fd)
-    atexit.register(lambda: [Path(name + suffix).unlink(missing_ok=True) for suffix in ("", "-wal", "-shm")])
+
+    def remove() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(name + suffix).unlink(missing_ok=True)
+
+    atexit.register(remove)
     return Path(name)
 
 

@@ -9,19 +9,8 @@ from functools import lru_cache
 from lint.model.document import Document, Region
 from lint.model.frontmatter_tree import field_name
 from lint.model.scalars import map_scalar
+from lint.text.markdown import scan
 
-# Markdown constructs whose text is not prose (replaced by spaces so offsets stay 1:1).
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.M | re.S)
-_INDENTED = re.compile(r"(?:(?<=\n\n)|\A)(?:(?: {4}|\t)[^\n]*(?:\n|\Z))+")
-_MASKS = [
-    re.compile(r"<!--.*?(?:-->|\Z)", re.S),  # HTML comments (suppression comments included)
-    re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S),  # code spans
-    re.compile(r"<[A-Za-z/!][^>\n]*>"),  # HTML tags and autolinks
-    re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)"),  # link destinations
-    re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M),  # reference definitions
-    re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"),  # entities such as &nbsp;
-]
-MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
 _LITERAL_NEWLINE = re.compile(r"\\n")
 
 
@@ -41,30 +30,24 @@ def _matches(name: str, globs: tuple[str, ...]) -> bool:
     return any(_field_pattern(g).match(name) for g in globs)
 
 
-def mask_markdown(text: str, indented_code: bool = True) -> str:
-    """Blank out code, HTML, link destinations and entities, keeping every offset and newline."""
-    chars = list(text)
-
-    def blank(m: re.Match) -> None:
-        for i in range(m.start(), m.end()):
-            if chars[i] not in "\r\n":
-                chars[i] = " "
-
-    patterns = [_FENCE] + ([_INDENTED] if indented_code else []) + _MASKS
-    for pattern in patterns:
-        for m in pattern.finditer(text):
-            blank(m)
-        text = "".join(chars)
-    return text
+_NOT_BREAK = re.compile(r"[^\r\n]")
 
 
 def body_region(doc: Document) -> Region | None:
+    """The body as prose rules read it: what `scan(doc).hidden` covers (code, HTML, link
+    destinations, entities) is replaced by spaces, line breaks kept, so offsets stay 1:1."""
     start = doc.body_start
-    body = doc.text[start:]
-    if not body.strip():
+    text = doc.text
+    if not text[start:].strip():
         return None
-    masked = mask_markdown(body, indented_code=doc.path.suffix.lower() in MARKDOWN_SUFFIXES)
-    return Region(None, masked, range(start, start + len(body)), range(start + 1, start + len(body) + 1))
+    pieces, pos = [], start
+    for a, b in scan(doc).hidden:
+        pieces.append(text[pos:a])
+        pieces.append(_NOT_BREAK.sub(" ", text[a:b]))
+        pos = b
+    pieces.append(text[pos:])
+    masked = "".join(pieces)
+    return Region(None, masked, range(start, len(text)), range(start + 1, len(text) + 1))
 
 
 def scalar_region(doc: Document, path: tuple, literal_newlines: bool) -> Region | None:

@@ -8,14 +8,27 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from lint.model.findings import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+if TYPE_CHECKING:  # typeshed has no stubs for re._parser: it is the module sre_parse was renamed to
+    import sre_parse
+else:
+    try:
+        import re._parser as sre_parse  # Python 3.11+ (already imported by `re`)
+    except ImportError:  # pragma: no cover
+        import sre_parse
 
 CONFIG_FILES = ("hrlint.yaml", ".hrlint.yaml")
 DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.mdx", "*.txt"]
@@ -41,8 +54,9 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = 10 * 1024 * 1024
-    stigma: dict[str, Any] = field(default_factory=dict)  # catalog extensions (lint.checks.stigma)
-    links: dict[str, Any] = field(default_factory=dict)  # known pages and external checks (lint.checks.links.rules)
+    # Top-level keys of rule-declared sections (`stigma:`, `links:`), raw: the engine validates them
+    # against the schema the rules declare (lint.engine.sections).
+    sections: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -70,12 +84,12 @@ def _glob_list(value: Any, key: str, where: str) -> list[str]:
 
 
 _UNBOUNDED = 10  # a repeat allowing more than this many matches counts as unbounded
+# One item of a parsed pattern: (opcode, operand); the operand's shape depends on the opcode.
+_Item = tuple[int, Any]
 
 
-def _class_source(item) -> str:
+def _class_source(item: _Item) -> str:
     """Source text of one item of a parsed character class."""
-    import re._parser as sre_parse
-
     op, av = item
     if op == sre_parse.LITERAL:
         return re.escape(chr(av))
@@ -98,10 +112,6 @@ def regex_problem(pattern: str) -> str | None:
     nested repeats are refused: the pattern runs on text that comes from the articles.
     """
     try:
-        import re._parser as sre_parse  # Python 3.11+
-    except ImportError:  # pragma: no cover
-        import sre_parse  # type: ignore[no-redef]
-    try:
         parsed = sre_parse.parse(pattern)
     except re.error as exc:
         return f"invalid regular expression: {exc}"
@@ -110,12 +120,12 @@ def regex_problem(pattern: str) -> str | None:
     repeats = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT}
     possessive = getattr(sre_parse, "POSSESSIVE_REPEAT", None)
 
-    def items(value):
+    def items(value: object) -> list[_Item]:
         if isinstance(value, sre_parse.SubPattern):
-            return list(value)
+            return list(value.data)  # what iterating it gives (it has no __iter__)
         return []
 
-    def children(op, av):
+    def children(op: int, av: Any) -> list[Any]:
         if op in repeats or op == possessive:
             return [av[2]]
         if op == sre_parse.SUBPATTERN:
@@ -130,7 +140,7 @@ def regex_problem(pattern: str) -> str | None:
             return [a for a in av[1:] if a is not None]
         return []
 
-    def has_unbounded(sub) -> bool:
+    def has_unbounded(sub: object) -> bool:
         for op, av in items(sub):
             if op in repeats and av[1] > _UNBOUNDED:
                 return True
@@ -140,7 +150,7 @@ def regex_problem(pattern: str) -> str | None:
 
     sample = [chr(c) for c in range(128)] + ["\u00e9", "\u00a0", "\u2028", "\u4e00"]
 
-    def char_set(op, av) -> set[str] | None:
+    def char_set(op: int, av: Any) -> set[str] | None:
         """The sample characters one single-character item matches (None: not such an item)."""
         if op == sre_parse.LITERAL:
             return {chr(av)}
@@ -156,15 +166,16 @@ def regex_problem(pattern: str) -> str | None:
             return {c for c in sample if cls.fullmatch(c)}
         return None
 
-    def repeated_chars(sub) -> set[str] | None:
+    def repeated_chars(sub: object) -> set[str] | None:
         """Characters any unbounded repeat inside `sub` may consume (None: unknown)."""
         found: set[str] = set()
         for op, av in items(sub):
             if op in repeats and av[1] > _UNBOUNDED:
                 inner = list(av[2])
-                if len(inner) != 1 or char_set(*inner[0]) is None:
+                chars = char_set(*inner[0]) if len(inner) == 1 else None
+                if chars is None:
                     return None
-                found |= char_set(*inner[0])
+                found |= chars
             else:
                 for child in children(op, av):
                     more = repeated_chars(child)
@@ -173,7 +184,7 @@ def regex_problem(pattern: str) -> str | None:
                     found |= more
         return found
 
-    def separated(body) -> bool:
+    def separated(body: object) -> bool:
         """`(-[a-z0-9]+)*`: each repetition starts with a character no inner repeat can consume,
         so there is only one way to split a text into repetitions."""
         seq = items(body)
@@ -185,7 +196,7 @@ def regex_problem(pattern: str) -> str | None:
         inner = repeated_chars(body)
         return first is not None and inner is not None and not (first & inner)
 
-    def nested(sub) -> bool:
+    def nested(sub: object) -> bool:
         for op, av in items(sub):
             if op in repeats and av[1] > 1 and has_unbounded(av[2]) and not separated(av[2]):
                 return True
@@ -195,7 +206,7 @@ def regex_problem(pattern: str) -> str | None:
                 return True
         return False
 
-    def _ambiguous_branch(sub) -> bool:
+    def _ambiguous_branch(sub: object) -> bool:
         """A repeated alternation (`(a|ab)*`, `(a|a)*`): refused, since its branches may overlap."""
         for op, av in items(sub):
             if op == sre_parse.BRANCH and len(av[1]) > 1:
@@ -213,10 +224,14 @@ def regex_problem(pattern: str) -> str | None:
     return None
 
 
-def _unknown(key: str, known: list[str], where: str, what: str = "key") -> ConfigError:
+def unknown_key(key: str, known: list[str], where: str, what: str = "key") -> ConfigError:
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(sorted(known))})"
     return ConfigError(f"{where}: unknown {what} `{key}`{hint}")
+
+
+CONFIG_KEYS = ("include", "exclude", "fail-on", "default-schema", "schema-dirs", "prose-fields", "literal-newlines",
+               "require-front-matter", "content-root", "per-file-ignores", "rules", "max-file-size")
 
 
 def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
@@ -254,13 +269,14 @@ def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
         "per-file-ignores": lambda v: setattr(cfg, "per_file_ignores", _per_file_ignores(v, where)),
         "rules": lambda v: setattr(cfg, "rules", _rules(v, where)),
         "max-file-size": lambda v: setattr(cfg, "max_file_size", _positive_int(v, "max-file-size", where)),
-        "stigma": lambda v: setattr(cfg, "stigma", _stigma(v, root, where)),
-        "links": lambda v: setattr(cfg, "links", _links(v, root, where)),
     }
     for key, value in raw.items():
-        if key not in setters:
-            raise _unknown(str(key), list(setters), where)
-        setters[key](value)
+        if key in setters:
+            setters[key](value)
+        elif isinstance(key, str) and re.fullmatch(r"[a-z][a-z0-9-]*", key):
+            cfg.sections[key] = value  # a rule's section, or unknown: the engine knows which
+        else:
+            raise unknown_key(str(key), list(CONFIG_KEYS), where)
     return cfg
 
 
@@ -308,75 +324,6 @@ def _rules(value: Any, where: str) -> dict[str, dict[str, Any]]:
             raise ConfigError(f"{where}: `rules.{rule}.enabled` must be true or false")
         out[str(rule)] = dict(settings)
     return out
-
-
-STIGMA_KEYS = ("catalogs", "entries", "exceptions", "disable", "severity", "quoted-severity")
-
-
-def _section(value: Any, name: str, keys: tuple[str, ...], where: str):
-    """The (key, value) pairs of a config section, after checking it is a mapping of known keys."""
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: `{name}` must be a mapping ({', '.join(keys)})")
-    for key in value:
-        if key not in keys:
-            raise _unknown(f"{name}.{key}", [f"{name}.{k}" for k in keys], where)
-    return value.items()
-
-
-def _stigma(value: Any, root: Path, where: str) -> dict[str, Any]:
-    """Shape checks only; entries are validated against rules/stigma.schema.json when loaded."""
-    out: dict[str, Any] = {}
-    for key, item in _section(value, "stigma", STIGMA_KEYS, where):
-        if key in ("catalogs", "exceptions", "disable"):
-            item = _str_list(item, f"stigma.{key}", where)
-            if key == "catalogs":
-                item = [root / p for p in item]
-        elif key == "entries" and not (isinstance(item, list) and all(isinstance(e, dict) for e in item)):
-            raise ConfigError(f"{where}: `stigma.entries` must be a list of catalog entries")
-        elif key == "severity":
-            if not isinstance(item, dict):
-                raise ConfigError(f"{where}: `stigma.severity` must map entry ids to severities")
-            for entry_id, sev in item.items():
-                _severity_value(sev, f"stigma.severity.{entry_id}", where)
-        elif key == "quoted-severity":
-            _severity_value(item, "stigma.quoted-severity", where)
-        out[key] = item
-    return out
-
-
-LINKS_KEYS = ("known-urls", "sitemap", "external-prefixes", "external-allow", "external-deny", "external-timeout")
-
-
-def _links(value: Any, root: Path, where: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, item in _section(value, "links", LINKS_KEYS, where):
-        if key == "sitemap":
-            item = root / _string(item, "links.sitemap", where)
-        elif key == "external-timeout":
-            if isinstance(item, bool) or not isinstance(item, (int, float)) or item <= 0:
-                raise ConfigError(f"{where}: `links.external-timeout` must be a positive number of seconds")
-        else:
-            item = _str_list(item, f"links.{key}", where)
-            if key in ("external-allow", "external-deny"):
-                for pattern in item:
-                    try:
-                        re.compile(pattern)
-                    except re.error as exc:
-                        raise ConfigError(f"{where}: `links.{key}`: invalid regular expression "
-                                          f"{pattern!r}: {exc}") from None
-                    problem = regex_problem(pattern)
-                    if problem:
-                        raise ConfigError(f"{where}: `links.{key}`: regular expression {pattern!r} refused: "
-                                          f"{problem}")
-        out[key] = item
-    return out
-
-
-def _severity_value(value: Any, key: str, where: str) -> Severity:
-    try:
-        return Severity.parse(value)
-    except ValueError as exc:
-        raise ConfigError(f"{where}: `{key}`: {exc}") from None
 
 
 def read_file(path: Path) -> Config:

@@ -7,6 +7,7 @@ import subprocess
 import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from lint.workspace.config import Config, ConfigError
 from lint.workspace.globs import matcher
@@ -43,7 +44,7 @@ def display_path(path: Path, cwd: Path) -> str:
     return absolute if os.sep == "/" else absolute.replace(os.sep, "/")
 
 
-def _walk(folder: Path, root: str, folders: list | None = None):
+def _walk(folder: Path, root: str, folders: list[tuple[str, int, int]] | None = None) -> Iterator[tuple[str, str]]:
     """(path, real path) of the files below the real path of `folder`, sorted by name in each folder. Hidden and
     tool folders are skipped; symbolic links to folders are not followed (no loops), and a link to
     a file only when its target is inside `root` (the config folder) or `folder`. Each folder read
@@ -118,7 +119,7 @@ def _git_ignored(files: list[str]) -> set[str]:
     return ignored
 
 
-class Walked(list):
+class Walked(list[str]):
     """The files a walk found, and `folders`: (path, mtime_ns, read at ns) of each folder it read."""
 
     folders: list[tuple[str, int, int]]
@@ -144,7 +145,11 @@ def walk_files(folder: Path, config: Config) -> Walked:
     return walked
 
 
-def discover(paths: list[Path], config: Config, cwd: Path, walk=walk_files) -> list[tuple[str, str]]:
+# What lists the files below a folder: walk_files, or a run's memoised walk (it may give a Walked).
+Walk = Callable[[Path, Config], Iterable[str]]
+
+
+def discover(paths: list[Path], config: Config, cwd: Path, walk: Walk = walk_files) -> list[tuple[str, str]]:
     """(path, display path) of every file to check, sorted and without duplicates."""
     found: dict[str, str] = {}
     base = os.path.join(os.path.abspath(cwd), "")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable, Literal
 
 # Token kinds: ("lit", char), ("cls", compiled one-character class), ("seg",) = `*`,
 # ("any",) = `**`, ("dirs",) = `**/` (zero or more whole folders).
+_Token = tuple[Literal["lit"], str] | tuple[Literal["cls"], re.Pattern[str]] | tuple[Literal["seg", "any", "dirs"]]
 
 
 class GlobError(ValueError):
@@ -19,11 +21,11 @@ class GlobError(ValueError):
 
 
 @lru_cache(maxsize=512)
-def _tokens(pattern: str) -> tuple[bool, tuple]:
+def _tokens(pattern: str) -> tuple[bool, tuple[_Token, ...]]:
     """(anchored, tokens) of a glob; a glob without `/` matches the file name at any depth."""
     anchored = "/" in pattern.rstrip("/")
     pattern = pattern.strip("/")
-    out: list[tuple] = []
+    out: list[_Token] = []
     i = 0
     while i < len(pattern):
         c = pattern[i]
@@ -63,18 +65,17 @@ def check_glob(pattern: str) -> None:
     _tokens(pattern)
 
 
-def _step(token: tuple, path: str, states: set[int]) -> set[int]:
+def _step(token: _Token, path: str, states: set[int]) -> set[int]:
     n = len(path)
-    kind = token[0]
-    if kind == "lit":
+    if token[0] == "lit":  # `token[0]` each time (not a variable): it narrows the token's type
         c = token[1]
         return {i + 1 for i in states if i < n and path[i] == c}
-    if kind == "cls":
+    if token[0] == "cls":
         cls = token[1]
         return {i + 1 for i in states if i < n and cls.fullmatch(path[i])}
-    if kind == "any":  # `.*`
+    if token[0] == "any":  # `.*`
         return set(range(min(states), n + 1))
-    if kind == "dirs":  # `(?:.*/)?`
+    if token[0] == "dirs":  # `(?:.*/)?`
         first = min(states)
         return states | {j + 1 for j in range(first, n) if path[j] == "/"}
     # "seg": `[^/]*`: a sweep over the sorted states, so each character is visited once
@@ -96,13 +97,13 @@ _REGEX = {"seg": "[^/]*", "any": ".*", "dirs": "(?:.*/)?"}
 
 
 @lru_cache(maxsize=512)
-def _regex(pattern: str) -> re.Pattern | None:
+def _regex(pattern: str) -> re.Pattern[str] | None:
     """A regular expression for a glob with at most one wildcard (`*.md`, `drafts/**`), which
     cannot backtrack badly and matches much faster than the simulation; None for other globs."""
     anchored, tokens = _tokens(pattern)
     if sum(1 for t in tokens if t[0] in _REGEX) > 1:
         return None
-    body = "".join(_REGEX[t[0]] if t[0] in _REGEX else re.escape(t[1]) if t[0] == "lit" else t[1].pattern
+    body = "".join(re.escape(t[1]) if t[0] == "lit" else t[1].pattern if t[0] == "cls" else _REGEX[t[0]]
                    for t in tokens)
     return re.compile(("" if anchored else "(?:.*/)?") + body + "(?:/.*)?", re.S)
 
@@ -132,7 +133,7 @@ def matches(path: str, patterns: list[str]) -> bool:
 
 
 @lru_cache(maxsize=64)
-def matcher(patterns: tuple[str, ...]):
+def matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """`lambda path: matches(path, patterns)`, as one regular expression when every glob has one
     (a walk tests every file of the tree against the include and exclude globs)."""
     try:
@@ -143,5 +144,5 @@ def matcher(patterns: tuple[str, ...]):
         return lambda path: False
     if None in regexes:
         return lambda path: matches(path, list(patterns))
-    combined = re.compile("|".join(f"(?:{r.pattern})" for r in regexes), re.S)
+    combined = re.compile("|".join(f"(?:{r.pattern})" for r in regexes if r is not None), re.S)
     return lambda path: combined.fullmatch(path) is not None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS_PER_JOB = 64  # below this, starting a process costs more than it saves
-_task: Callable | None = None  # the function workers call (inherited through fork)
+_task: Callable[[Any], Any] | None = None  # the function workers call (inherited through fork)
 
 
 def default_jobs() -> int:
@@ -26,7 +26,8 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _call(item):
+def _call(item: Any) -> Any:
+    assert _task is not None  # set by ordered_map before the workers start
     return _task(item)
 
 

@@ -12,20 +12,16 @@ from urllib.parse import unquote
 
 from lint.checks.links.pages import known_pages
 from lint.store.index import article_of
+from lint.text.markdown import scan
 from lint.text.urls import normalise_text, normalise_title, normalise_url
 from lint.model.findings import Fix, Severity
 from lint.engine.analysis import Analysis, DocumentAnalysis
 from lint.engine.context import CORPUS_INDEX
-from lint.engine.registry import Rule
+from lint.engine.registry import Example, Rule
+from lint.engine.sections import Section
+from lint.workspace.config import ConfigError, regex_problem
 
 _RELATED = re.compile(r"^related_article([1-9][0-9]*)$")
-_CODE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)|(`+)(?!`).+?(?<!`)\2(?!`)", re.M | re.S)
-_BODY_LINKS = [
-    re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+[\"'(][^\n]*?[\"')])?\s*\)"),
-    re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\"'(].*)?$", re.M),
-    re.compile(r"""<[A-Za-z][^>]*?\b(?:href|src)\s*=\s*["']([^"']+)["']"""),
-    re.compile(r"<((?:https?|mailto):[^>\s]+)>"),
-]
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -52,18 +48,39 @@ def _related_blocks(data: dict) -> list[tuple[int, str, dict]]:
 
 
 def body_links(doc) -> list[tuple[str, int, int]]:
-    """(destination, start, end) of every link in the body, code excluded; offsets in doc.text."""
-    start = doc.body_start
-    body = doc.text[start:]
-    masked = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
-    found = {}
-    for pattern in _BODY_LINKS:
-        for m in pattern.finditer(masked):
-            found.setdefault(m.start(1), (m.group(1), start + m.start(1), start + m.end(1)))
-    return [found[k] for k in sorted(found)]
+    """(destination, start, end) of every link in the body, in source order, code excluded
+    (inline links, images, reference definitions, autolinks, raw HTML href/src; not e-mail
+    autolinks); offsets in doc.text."""
+    return [(link.destination, link.start, link.end) for link in scan(doc).links if link.kind != "email"]
 
 
-KNOWN_PAGES: Analysis[set[str]] = Analysis("the declared pages", lambda ctx: known_pages(ctx.config.links, ctx.root))
+def _check_patterns(values: dict, where: str) -> None:
+    """`external-allow`/`external-deny` must be regular expressions that cannot backtrack for ever."""
+    for key in ("external-allow", "external-deny"):
+        for pattern in values.get(key, []):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{where}: `links.{key}`: invalid regular expression {pattern!r}: {exc}") from None
+            problem = regex_problem(pattern)
+            if problem:
+                raise ConfigError(f"{where}: `links.{key}`: regular expression {pattern!r} refused: {problem}")
+
+
+_STRINGS = {"type": "array", "items": {"type": "string"}, "errorMessage": "must be a list of strings"}
+# The `links:` config section: pages outside the repository and external link checks.
+LINKS = Section("links", {
+    "known-urls": {**_STRINGS, "description": "site urls that exist outside the content tree"},
+    "sitemap": {"type": "string", "errorMessage": "must be a path", "description": "a sitemap.xml of the live site"},
+    "external-prefixes": {**_STRINGS, "description": "url prefixes served by another system (never reported)"},
+    "external-allow": {**_STRINGS, "description": "regular expressions: only matching external urls are requested"},
+    "external-deny": {**_STRINGS, "description": "regular expressions: matching external urls are never requested"},
+    "external-timeout": {"type": "number", "exclusiveMinimum": 0,
+                         "errorMessage": "must be a positive number of seconds",
+                         "description": "seconds to wait for one external url (default 10)"},
+}, paths=("sitemap",), check=_check_patterns)
+
+KNOWN_PAGES: Analysis[set[str]] = Analysis("the declared pages", lambda ctx: known_pages(ctx.section(LINKS), ctx.root))
 INBOUND: Analysis[dict[str, int]] = Analysis("inbound link counts", lambda ctx: ctx.get(CORPUS_INDEX).inbound())
 
 
@@ -80,29 +97,74 @@ LINK_TARGETS: DocumentAnalysis[list] = DocumentAnalysis("related-link targets", 
 class LinkRule(Rule):
     default_severity = Severity.ERROR
     analyses = (CORPUS_INDEX, KNOWN_PAGES)
+    section = LINKS
 
     def known(self, ctx) -> set[str]:
         return ctx.get(KNOWN_PAGES)
 
     def is_external(self, ctx, url: str) -> bool:
-        return any(url.startswith(p) for p in ctx.config.links.get("external-prefixes", []))
+        return any(url.startswith(p) for p in ctx.section(LINKS).get("external-prefixes", []))
 
     def targets(self, doc, ctx) -> list:
         """The related blocks' targets (looked up once per document: five rules read them)."""
         return ctx.of(doc, LINK_TARGETS)
 
 
+# The rules' examples: articles of a small content tree that link to `what-is-naloxone.md`.
+_NALOXONE = {"what-is-naloxone.md": """\
+---
+id: 72023
+title: What is naloxone?
+subject: Health Studies
+url: /learn/health-studies/questions/what-is-naloxone
+---
+# What is naloxone?
+
+## How to use it
+"""}
+_STRIPS = {"what-are-fentanyl-test-strips.md": """\
+---
+id: 72026
+title: What are fentanyl test strips?
+subject: Health Studies
+url: /learn/health-studies/questions/what-are-fentanyl-test-strips
+---
+"""}
+
+
+def _linking(*blocks: str, head: str = "id: 72030\nurl: /learn/health-studies/questions/where-to-get-naloxone\n",
+             body: str = "") -> str:
+    """An article with the given related_articleN blocks (their text, numbered from 1) and body."""
+    related = "".join(f"related_article{n}:\n" + "".join(f"  {line}\n" for line in block.strip().splitlines())
+                      for n, block in enumerate(blocks, 1) if block)
+    text = "".join(line.strip() + "\n" for line in body.strip().splitlines())
+    return f"---\n{head}{related}---\n{text}"
+
+
+_BLOCK = """\
+id: 72023
+title: What is naloxone?
+subject: Health Studies
+url: /learn/health-studies/questions/what-is-naloxone"""
+
+
 class Unresolved(LinkRule):
     id = "links/unresolved"
     summary = "A `related_articleN.url` that matches no article in the content tree and no declared page."
-    explanation = """
-Why: when an article is renamed, moved or deleted, the articles that point at it keep a dead link.
-Targets are looked up in an index of the whole content tree (not only the files being checked);
-pages of the site that live elsewhere are declared in the config (`links.known-urls`,
-`links.sitemap`, `links.external-prefixes`). The closest urls and titles are suggested.
-
-Example: `url: /learn/health-studies/questions/what-is-narcan` after the article was renamed.
-"""
+    why = """
+        When an article is renamed, moved or deleted, the articles that point at it keep a dead
+        link. Targets are looked up in an index of the whole content tree (not only the files being
+        checked); pages of the site that live elsewhere are declared in the config
+        (`links.known-urls`, `links.sitemap`, `links.external-prefixes`). The closest urls and
+        titles are suggested.
+    """
+    example_flagged = Example(_linking(_BLOCK.replace("what-is-naloxone", "what-is-narcan")), files=_NALOXONE,
+                              caption="The url the article had before it was renamed.")
+    example_passing = Example(_linking(_BLOCK, "url: /learn/sociology/questions/what-is-the-war-on-drugs"),
+                              files=_NALOXONE, config="""
+        links:
+          known-urls: [/learn/sociology/questions/what-is-the-war-on-drugs]
+    """, caption="The current url, and a page of the site declared in the config.")
 
     def check(self, doc, ctx):
         known = self.known(ctx)
@@ -125,12 +187,14 @@ Example: `url: /learn/health-studies/questions/what-is-narcan` after the article
 class IdMismatch(LinkRule):
     id = "links/id-mismatch"
     summary = "A related block's `id` differs from the id of the article its url points at."
-    explanation = """
-Why: the CMS may resolve related articles by id; an id that disagrees with the url shows a
-different article than the one named. (An id that belongs to another article is `links/id-conflict`.)
-
-Example: `id: 72024` in a block whose url is the article with id 72023.
-"""
+    why = """
+        The CMS may resolve related articles by id; an id that disagrees with the url shows a
+        different article than the one named. (An id that belongs to another article is
+        `links/id-conflict`.) The target's id is suggested.
+    """
+    example_flagged = Example(_linking(_BLOCK.replace("72023", "72024")), files=_NALOXONE,
+                              caption="No article has the id 72024; the one at the url has 72023.")
+    example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
 
     def check(self, doc, ctx):
         for _, key, block, target in self.targets(doc, ctx):
@@ -147,11 +211,13 @@ Example: `id: 72024` in a block whose url is the article with id 72023.
 class IdConflict(LinkRule):
     id = "links/id-conflict"
     summary = "A related block's `id` belongs to a different article than its `url`."
-    explanation = """
-Why: the block names two different articles at once (one by id, one by url); one of them is wrong.
-
-Example: `id: 72026` (the psychology article) with the url of the cannabis article.
-"""
+    why = """
+        The block names two different articles at once (one by id, one by url); one of them is
+        wrong. The id of the article at the url is suggested.
+    """
+    example_flagged = Example(_linking(_BLOCK.replace("72023", "72026")), files={**_NALOXONE, **_STRIPS},
+                              caption="72026 is the id of the test-strips article; the url is the naloxone article.")
+    example_passing = Example(_linking(_BLOCK), files={**_NALOXONE, **_STRIPS})
 
     def check(self, doc, ctx):
         for _, key, block, target in self.targets(doc, ctx):
@@ -170,12 +236,18 @@ class TitleMismatch(LinkRule):
     id = "links/title-mismatch"
     summary = "A related block's `title` differs from the current title of the article it points at."
     default_severity = Severity.WARNING
-    explanation = """
-Why: when an article is retitled, every block that points at it shows the old title. Whitespace
-and quote styles are ignored. The current title is offered as a safe fix.
-
-Example: `title: What is Narcan?` for an article now titled "What is naloxone?".
-"""
+    why = """
+        When an article is retitled, every block that points at it shows the old title.
+        Whitespace and quote styles are ignored.
+    """
+    example_flagged = Example(_linking(_BLOCK.replace("title: What is naloxone?", "title: What is Narcan?")),
+                              files=_NALOXONE, caption="The target is now titled \"What is naloxone?\".")
+    example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
+    fix_safety = "safe"
+    fix_note = """
+        The target's current title replaces the old one, where the old title is a plain one-line
+        value spelt verbatim and the new one needs no quoting.
+    """
 
     def check(self, doc, ctx):
         for _, key, block, target in self.targets(doc, ctx):
@@ -206,12 +278,14 @@ def _value_fix(doc, path: tuple, old: str, new: str) -> Fix | None:
 class SubjectMismatch(LinkRule):
     id = "links/subject-mismatch"
     summary = "A related block's `subject` differs from the subject of the article it points at."
-    explanation = """
-Why: the subject shown next to a related link must be the subject the target is listed under;
-after a target moves to another subject the block goes stale.
-
-Example: `subject: Sociology` for an article now filed under Health Studies.
-"""
+    why = """
+        The subject shown next to a related link must be the subject the target is listed under;
+        after a target moves to another subject the block goes stale. The target's subject is
+        suggested.
+    """
+    example_flagged = Example(_linking(_BLOCK.replace("subject: Health Studies", "subject: Sociology")),
+                              files=_NALOXONE, caption="The target is filed under Health Studies.")
+    example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
 
     def check(self, doc, ctx):
         for _, key, block, target in self.targets(doc, ctx):
@@ -227,11 +301,12 @@ Example: `subject: Sociology` for an article now filed under Health Studies.
 class SelfLink(LinkRule):
     id = "links/self-link"
     summary = "An article lists itself as a related article."
-    explanation = """
-Why: a related link to the page the reader is on is a wasted slot (usually a copy-paste slip).
-
-Example: `related_article2.url` equal to the article's own `url`.
-"""
+    why = """
+        A related link to the page the reader is on is a wasted slot (usually a copy-paste slip).
+    """
+    example_flagged = Example(_linking(_BLOCK, head="id: 72023\nurl: /learn/health-studies/questions/what-is-naloxone\n"),
+                              caption="The naloxone article lists itself.")
+    example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
 
     def check(self, doc, ctx):
         data = doc.data
@@ -246,11 +321,14 @@ class DuplicateTarget(LinkRule):
     id = "links/duplicate-target"
     summary = "Two related blocks point at the same article."
     default_severity = Severity.WARNING
-    explanation = """
-Why: the same related article twice wastes a slot and looks broken to readers.
-
-Example: `related_article1.url` and `related_article3.url` are the same url.
-"""
+    why = """
+        The same related article twice wastes a slot and looks broken to readers. Urls are
+        compared normalised (case, trailing slash).
+    """
+    example_flagged = Example(_linking(_BLOCK, _BLOCK), files=_NALOXONE)
+    example_passing = Example(_linking(_BLOCK, _BLOCK.replace("72023", "72026").replace(
+        "What is naloxone?", "What are fentanyl test strips?").replace("what-is-naloxone", "what-are-fentanyl-test-strips")),
+        files={**_NALOXONE, **_STRIPS})
 
     def check(self, doc, ctx):
         seen: dict[str, str] = {}
@@ -270,12 +348,13 @@ class NumberingGap(LinkRule):
     id = "links/numbering-gap"
     summary = "`related_articleN` numbers skip a number (related_article1, related_article3)."
     default_severity = Severity.WARNING
-    explanation = """
-Why: templates usually read related_article1, 2, 3 ... in order and stop at the first gap, so
-the blocks after a gap are never shown.
-
-Example: `related_article1` and `related_article3` without `related_article2`.
-"""
+    why = """
+        Templates usually read related_article1, 2, 3 ... in order and stop at the first gap, so
+        the blocks after a gap are never shown.
+    """
+    example_flagged = Example(_linking(_BLOCK).replace("related_article1:", "related_article2:"), files=_NALOXONE,
+                              caption="`related_article2` without `related_article1`.")
+    example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
 
     def check(self, doc, ctx):
         expected = 1
@@ -290,12 +369,13 @@ Example: `related_article1` and `related_article3` without `related_article2`.
 class DuplicateArticle(LinkRule):
     id = "links/duplicate-article"
     summary = "Two articles in the content tree share an `id`, `url` or `file_name` (reported on both)."
-    explanation = """
-Why: ids, urls and file names identify articles; when two share one, links and the CMS pick one
-of them at random. Each article is told which other file holds the same value.
-
-Example: a copied article that kept the original's `id`.
-"""
+    why = """
+        Ids, urls and file names identify articles; when two share one, links and the CMS pick one
+        of them at random. Each article is told which other file holds the same value.
+    """
+    example_flagged = Example(_linking(head="id: 72023\nurl: /learn/health-studies/questions/where-to-get-naloxone\n"),
+                              files=_NALOXONE, caption="A copy of the naloxone article that kept its `id`.")
+    example_passing = Example(_linking(), files=_NALOXONE)
 
     def prepare(self, ctx):
         super().prepare(ctx)
@@ -329,13 +409,20 @@ Example: a copied article that kept the original's `id`.
 class BodyLink(LinkRule):
     id = "links/body"
     summary = "An internal link in the body (Markdown, reference, HTML href/src) that resolves nowhere."
-    explanation = """
-Why: site-absolute links (`/learn/...`) must match an article's url or a declared page, and
-relative links must name a file that exists; `#anchors` must match a heading of the target.
-External http(s) links are checked only with `--check-external` (`links/external`).
-
-Example: `[naloxone](/learn/health-studies/questions/what-is-narcan)` after a rename.
-"""
+    why = """
+        Site-absolute links (`/learn/...`) must match an article's url, a declared page or a file
+        under the content root, and relative links must name a file that exists; `#anchors` must
+        match a heading of the target. Code is skipped. External http(s) links are checked only
+        with `--check-external` (`links/external`).
+    """
+    example_flagged = Example(_linking(body="""
+        Carry [naloxone](/learn/health-studies/questions/what-is-narcan) and read
+        [how to use it](what-is-naloxone.md#how-to-give-it).
+    """), files=_NALOXONE, caption="A url from before a rename, and an anchor that matches no heading.")
+    example_passing = Example(_linking(body="""
+        Carry [naloxone](/learn/health-studies/questions/what-is-naloxone) and read
+        [how to use it](what-is-naloxone.md#how-to-use-it).
+    """), files=_NALOXONE)
 
     def check(self, doc, ctx):
         for dest, start, end in body_links(doc):
@@ -373,23 +460,23 @@ Example: `[naloxone](/learn/health-studies/questions/what-is-narcan)` after a re
 
 
 def _own_anchors(doc) -> list[str]:
-    from lint.text.markdown import heading_anchors
-
-    return heading_anchors(doc.text[doc.body_start:])
+    return scan(doc).anchors
 
 
 class External(LinkRule):
     id = "links/external"
     summary = "An external http(s) link that does not answer (only with --check-external)."
-    explanation = """
-Why: dead external sources undermine an article. Checked only when asked (`--check-external`),
-never under pre-commit otherwise; only http and https are requested, with a timeout per request,
-bounded concurrency, retries with backoff for 429/503 and a cache of successes (24 h) in the
-content root's `.hrlint_cache/`. `links.external-allow` / `links.external-deny` (regexes) narrow
-what is requested.
-
-Example: `[study](https://example.org/removed-page)` answering 404.
-"""
+    why = """
+        Dead external sources undermine an article. Checked only when asked (`--check-external`),
+        never under pre-commit otherwise; only http and https are requested, with a timeout per
+        request, bounded concurrency, retries with backoff for 429/503 and a cache of successes
+        (24 h) in the content root's `.hrlint_cache/`. `links.external-allow` /
+        `links.external-deny` (regexes) narrow what is requested.
+    """
+    example_flagged = Example("See the [study](https://example.org/removed-page).\n", args=("--check-external",),
+                              caption="The server answers 404.", illustrative="needs the network")
+    example_passing = Example("See the [study](https://example.org/naloxone-trial).\n", args=("--check-external",),
+                              caption="The server answers 200.", illustrative="needs the network")
 
     def check(self, doc, ctx):
         if not ctx.check_external:
@@ -410,7 +497,7 @@ Example: `[study](https://example.org/removed-page)` answering 404.
 def _external_checker(ctx):
     from lint.checks.links.external import ExternalChecker
 
-    settings = ctx.config.links
+    settings = ctx.section(LINKS)
     return ExternalChecker(None if not ctx.use_cache else ctx.root / ".hrlint_cache" / "external-v1.json",
                            timeout=float(settings.get("external-timeout", 10)),
                            allow=settings.get("external-allow", []), deny=settings.get("external-deny", []))
@@ -429,10 +516,17 @@ class Orphan(LinkRule):
     summary = "No other article links to this one (audit metric; off in `check` unless selected)."
     default_severity = Severity.INFO
     default_enabled = False
-    explanation = """
-Why: an article nothing links to is hard to find. This is an audit metric over the whole content
-tree, off by default; `--select links/orphan` turns it on.
-"""
+    why = """
+        An article nothing links to is hard to find. This is an audit metric over the whole
+        content tree (`hrlint audit` reports it), off in `check` by default; `--select
+        links/orphan` turns it on.
+    """
+    example_flagged = Example(_NALOXONE["what-is-naloxone.md"], path="what-is-naloxone.md",
+                              files={"where-to-get-naloxone.md": _linking()}, args=("--select", "links/orphan"),
+                              caption="No other article lists it as a related article.")
+    example_passing = Example(_NALOXONE["what-is-naloxone.md"], path="what-is-naloxone.md",
+                              files={"where-to-get-naloxone.md": _linking(_BLOCK)}, args=("--select", "links/orphan"),
+                              caption="`where-to-get-naloxone.md` lists it as a related article.")
 
     def check(self, doc, ctx):
         rel = ctx.corpus_path(doc)
