@@ -77,48 +77,141 @@ STIGMA_SENTENCES = [
     ("Neighbours called the young man a junkie.", "junkie", "stigma/slang"),
     ("Coverage of crack babies in the 1990s was misleading.", "crack babies", "stigma/newborn"),
     ("He was proud to have stayed clean for two years.", "stayed clean", "stigma/clean-dirty"),
-    ("Some clinics still describe their service as opioid replacement therapy.", "opioid replacement therapy",
-     "stigma/treatment"),
+    (
+        "Some clinics still describe their service as opioid replacement therapy.",
+        "opioid replacement therapy",
+        "stigma/treatment",
+    ),
     ("The old campaign warned against every drug habit.", "drug habit", "stigma/framing"),
 ]
 
 # One word per principle, swapped for a near-synonym to make a misquotation.
-MISQUOTE_SWAPS = {1: ("minimize", "reduce"), 2: ("clearly", "much"), 3: ("successful", "effective"),
-                  4: ("resources", "support"), 5: ("routinely", "always"), 6: ("primary", "main"),
-                  7: ("realities", "facts"), 8: ("tragic", "serious")}
+MISQUOTE_SWAPS = {
+    1: ("minimize", "reduce"),
+    2: ("clearly", "much"),
+    3: ("successful", "effective"),
+    4: ("resources", "support"),
+    5: ("routinely", "always"),
+    6: ("primary", "main"),
+    7: ("realities", "facts"),
+    8: ("tragic", "serious"),
+}
 # Old wordings that use stigmatizing words themselves ("drug users", "severe abuse") are left out,
 # so that each legacy quotation causes only `principles/legacy-wording` findings.
 LEGACY_STIGMA_WORDS = re.compile(r"\b(users|abuse)\b", re.IGNORECASE)
 # How a quotation sits in the answer: its own paragraph, a bullet, or after a colon. (A lead-in in
 # the same sentence, "As the coalition puts it, harm reduction accepts ...", is read as a misquote.)
-QUOTE_FORMS = ["{text}", "A principle of harm reduction:\\n\\n- {text}", "One principle of harm reduction reads: {text}"]
+QUOTE_FORMS = [
+    "{text}",
+    "A principle of harm reduction:\\n\\n- {text}",
+    "One principle of harm reduction reads: {text}",
+]
 
-SUBJECTS = ["Health Studies", "Sociology", "Psychology", "Criminal or Civil Law", "Public Health",
-            "Pharmacology", "Social Work", "Nursing"]
-STEMS = ["What role does {topic} play for {group} {setting}?", "How does {topic} reduce harm for {group} {setting}?",
-         "What are the benefits and limits of {topic} for {group} {setting}?",
-         "How can {topic} be expanded for {group} {setting}?", "What does research say about {topic} for {group} {setting}?",
-         "Why does {topic} matter for {group} {setting}?", "What barriers limit access to {topic} for {group} {setting}?",
-         "How is {topic} evaluated for {group} {setting}?", "Who provides {topic} for {group} {setting}?",
-         "How has {topic} changed for {group} {setting}?"]
-TOPICS = ["naloxone distribution", "syringe services", "drug checking", "fentanyl test strip distribution",
-          "supervised consumption", "peer outreach", "opioid agonist treatment", "overdose education",
-          "hepatitis C testing", "HIV prevention", "safer smoking supply distribution", "housing first",
-          "contingency management", "low-threshold buprenorphine", "mobile health outreach", "telehealth prescribing",
-          "decriminalization", "wound care", "an overdose prevention site", "harm reduction vending",
-          "drug policy reform", "community health work", "trauma-informed care", "school-based prevention",
-          "alcohol harm reduction"]
-GROUPS = ["young adults", "older adults", "people experiencing homelessness", "people who inject drugs",
-          "pregnant people", "veterans", "college students", "sex workers", "Indigenous communities",
-          "rural residents", "people leaving prison", "LGBTQ people", "migrants", "people with chronic pain",
-          "families", "teenagers", "people living with HIV", "healthcare workers", "festival attendees",
-          "people who use stimulants"]
-SETTINGS = ["in rural areas", "in cities", "in emergency departments", "in primary care", "in prisons", "in schools",
-            "in pharmacies", "at music festivals", "in Canada", "in Europe", "in the United States", "in Australia",
-            "in shelters", "online", "in community clinics", "after hospital discharge", "in small towns",
-            "in Scotland", "in Portugal", "in New Zealand", "in Ireland", "in Mexico", "in South Africa", "in India",
-            "in Brazil", "in Germany", "in the Netherlands", "in Vietnam", "in Kenya", "in the Philippines",
-            "in Switzerland", "in Norway"]
+SUBJECTS = [
+    "Health Studies",
+    "Sociology",
+    "Psychology",
+    "Criminal or Civil Law",
+    "Public Health",
+    "Pharmacology",
+    "Social Work",
+    "Nursing",
+]
+STEMS = [
+    "What role does {topic} play for {group} {setting}?",
+    "How does {topic} reduce harm for {group} {setting}?",
+    "What are the benefits and limits of {topic} for {group} {setting}?",
+    "How can {topic} be expanded for {group} {setting}?",
+    "What does research say about {topic} for {group} {setting}?",
+    "Why does {topic} matter for {group} {setting}?",
+    "What barriers limit access to {topic} for {group} {setting}?",
+    "How is {topic} evaluated for {group} {setting}?",
+    "Who provides {topic} for {group} {setting}?",
+    "How has {topic} changed for {group} {setting}?",
+]
+TOPICS = [
+    "naloxone distribution",
+    "syringe services",
+    "drug checking",
+    "fentanyl test strip distribution",
+    "supervised consumption",
+    "peer outreach",
+    "opioid agonist treatment",
+    "overdose education",
+    "hepatitis C testing",
+    "HIV prevention",
+    "safer smoking supply distribution",
+    "housing first",
+    "contingency management",
+    "low-threshold buprenorphine",
+    "mobile health outreach",
+    "telehealth prescribing",
+    "decriminalization",
+    "wound care",
+    "an overdose prevention site",
+    "harm reduction vending",
+    "drug policy reform",
+    "community health work",
+    "trauma-informed care",
+    "school-based prevention",
+    "alcohol harm reduction",
+]
+GROUPS = [
+    "young adults",
+    "older adults",
+    "people experiencing homelessness",
+    "people who inject drugs",
+    "pregnant people",
+    "veterans",
+    "college students",
+    "sex workers",
+    "Indigenous communities",
+    "rural residents",
+    "people leaving prison",
+    "LGBTQ people",
+    "migrants",
+    "people with chronic pain",
+    "families",
+    "teenagers",
+    "people living with HIV",
+    "healthcare workers",
+    "festival attendees",
+    "people who use stimulants",
+]
+SETTINGS = [
+    "in rural areas",
+    "in cities",
+    "in emergency departments",
+    "in primary care",
+    "in prisons",
+    "in schools",
+    "in pharmacies",
+    "at music festivals",
+    "in Canada",
+    "in Europe",
+    "in the United States",
+    "in Australia",
+    "in shelters",
+    "online",
+    "in community clinics",
+    "after hospital discharge",
+    "in small towns",
+    "in Scotland",
+    "in Portugal",
+    "in New Zealand",
+    "in Ireland",
+    "in Mexico",
+    "in South Africa",
+    "in India",
+    "in Brazil",
+    "in Germany",
+    "in the Netherlands",
+    "in Vietnam",
+    "in Kenya",
+    "in the Philippines",
+    "in Switzerland",
+    "in Norway",
+]
 
 ARTICLE = """---
 _schema: default
@@ -187,8 +280,11 @@ def seed_paragraphs() -> list[str]:
 def principle_quotes() -> dict[str, list[tuple[str, int]]]:
     """Quotable texts by kind, each with the number of findings it should cause."""
     principles = yaml.safe_load(PRINCIPLES.read_text(encoding="utf-8"))["principles"]
-    quotes: dict[str, list[tuple[str, int]]] = {"principle_canonical": [], "principle_legacy": [],
-                                                "principle_misquote": []}
+    quotes: dict[str, list[tuple[str, int]]] = {
+        "principle_canonical": [],
+        "principle_legacy": [],
+        "principle_misquote": [],
+    }
     for p in principles:
         quotes["principle_canonical"].append((p["canonical"], 0))
         old, new = MISQUOTE_SWAPS[p["number"]]
@@ -238,9 +334,18 @@ def make_corpus(folder: Path, n: int, seed: int = 0) -> dict:
     for i, (title, topic, group) in enumerate(unique_titles(rng, n)):
         subject = rng.choice(SUBJECTS)
         slug = slugify(title)
-        articles.append({"id": 200000 + i, "title": title, "topic": topic, "group": group, "subject": subject,
-                         "slug": slug, "url": f"/learn/{slugify(subject)}/questions/{slug}",
-                         "path": f"{slugify(subject)}/{slug}.md"})
+        articles.append(
+            {
+                "id": 200000 + i,
+                "title": title,
+                "topic": topic,
+                "group": group,
+                "subject": subject,
+                "slug": slug,
+                "url": f"/learn/{slugify(subject)}/questions/{slug}",
+                "path": f"{slugify(subject)}/{slug}.md",
+            }
+        )
 
     indices = list(range(n))
     broken_yaml = set(sample_count(rng, indices, RATES["broken_yaml"]))
@@ -250,8 +355,11 @@ def make_corpus(folder: Path, n: int, seed: int = 0) -> dict:
         count = min(rng.choice(RELATED_PER_ARTICLE), len(linkable) - 1)
         related[i] = [j for j in rng.sample(linkable, count + 1) if j != i][:count]
     links = [(i, k) for i in linkable for k in range(len(related[i]))]  # faults where hrlint can see them
-    link_kinds = [kind for kind in ("link_broken", "link_retitled", "link_wrong_subject")
-                  for _ in range(round(len(links) * RATES[kind]))]
+    link_kinds = [
+        kind
+        for kind in ("link_broken", "link_retitled", "link_wrong_subject")
+        for _ in range(round(len(links) * RATES[kind]))
+    ]
     link_faults = dict(zip(rng.sample(links, len(link_kinds)), link_kinds))
 
     prose_faults: dict[int, list[tuple[str, str, str]]] = {i: [] for i in indices}  # kind, paragraph, rule/detail
@@ -268,7 +376,9 @@ def make_corpus(folder: Path, n: int, seed: int = 0) -> dict:
             text, findings = rng.choice(quotes[kind])
             prose_faults[i].append((kind, rng.choice(QUOTE_FORMS).format(text=text), ""))
             if findings:
-                expected["principles/legacy-wording" if kind == "principle_legacy" else "principles/misquote"] += findings
+                expected["principles/legacy-wording" if kind == "principle_legacy" else "principles/misquote"] += (
+                    findings
+                )
 
     for i, article in enumerate(articles):
         blocks = []
@@ -286,12 +396,20 @@ def make_corpus(folder: Path, n: int, seed: int = 0) -> dict:
                 expected.update(FAULT_RULES[kind])
             blocks.append(RELATED.format(n=k + 1, **target))
         text = ARTICLE.format(
-            id=article["id"], date=f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", title=article["title"],
+            id=article["id"],
+            date=f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            title=article["title"],
             description=f"This content discusses {article['topic']} for {article['group']}, how it reduces the "
-                        f"harms of substance use and what the evidence says about it.",
-            topic=article["topic"], group=article["group"], subject=article["subject"],
-            subject_lower=article["subject"].lower(), answer=answer(rng, article, paragraphs, prose_faults[i]),
-            slug=article["slug"], url=article["url"], related="".join(blocks))
+            f"harms of substance use and what the evidence says about it.",
+            topic=article["topic"],
+            group=article["group"],
+            subject=article["subject"],
+            subject_lower=article["subject"].lower(),
+            answer=answer(rng, article, paragraphs, prose_faults[i]),
+            slug=article["slug"],
+            url=article["url"],
+            related="".join(blocks),
+        )
         if i in broken_yaml:
             text = break_yaml(text, rng)
             injected["broken_yaml"].append(article["path"])
@@ -304,14 +422,24 @@ def make_corpus(folder: Path, n: int, seed: int = 0) -> dict:
 
     (folder / "hrlint.yaml").write_text("# benchmark corpus (bench/corpus.py)\ncontent-root: .\n", encoding="utf-8")
     manifest = {
-        "version": 1, "generator": generator_version(), "articles": n, "seed": seed, "related_links": sum(map(len, related.values())), "rates": RATES,
+        "version": 1,
+        "generator": generator_version(),
+        "articles": n,
+        "seed": seed,
+        "related_links": sum(map(len, related.values())),
+        "rates": RATES,
         "folders": dict(Counter(a["path"].split("/")[0] for a in articles)),
         "injected": {kind: len(paths) for kind, paths in injected.items()},
         "stigma_terms": dict(stigma_terms),
         "expected_findings": dict(sorted(expected.items())),
         "files": {kind: sorted(paths) for kind, paths in injected.items()},  # a path once per fault
-        "clean_files": sorted(a["path"] for i, a in enumerate(articles) if i not in broken_yaml
-                              and not prose_faults[i] and not any((i, k) in link_faults for k in range(len(related[i])))),
+        "clean_files": sorted(
+            a["path"]
+            for i, a in enumerate(articles)
+            if i not in broken_yaml
+            and not prose_faults[i]
+            and not any((i, k) in link_faults for k in range(len(related[i])))
+        ),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest
@@ -324,8 +452,10 @@ def answer(rng: random.Random, article: dict, paragraphs: list[str], faults: lis
     appended to a paragraph, a quotation is a paragraph of its own.
     """
     chosen = sorted(rng.sample(range(len(paragraphs)), rng.randint(4, 7)))
-    opening = (f"{article['topic'][0].upper()}{article['topic'][1:]} is one of the practical harm reduction "
-               f"approaches available to {article['group']}.")
+    opening = (
+        f"{article['topic'][0].upper()}{article['topic'][1:]} is one of the practical harm reduction "
+        f"approaches available to {article['group']}."
+    )
     parts = [opening] + [paragraphs[k] for k in chosen]
     for kind, text, _ in faults:
         at = rng.randrange(1, len(parts) + 1)
@@ -344,8 +474,11 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     manifest = make_corpus(args.out_dir, args.n, args.seed)
-    print(f"{args.n} articles in {args.out_dir} in {time.perf_counter() - start:.1f} s; injected "
-          f"{manifest['injected']}; expected findings {manifest['expected_findings']}", file=sys.stderr)
+    print(
+        f"{args.n} articles in {args.out_dir} in {time.perf_counter() - start:.1f} s; injected "
+        f"{manifest['injected']}; expected findings {manifest['expected_findings']}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

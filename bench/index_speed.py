@@ -18,18 +18,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lint.workspace.config import Config  # noqa: E402
 from lint.store.index import CACHE_DIR, build_index  # noqa: E402
+from lint.workspace.config import Config  # noqa: E402
 
 
 def make_corpus(folder: Path, n: int) -> None:
     seed = next((ROOT / "seeds").glob("000_*")).read_text(encoding="utf-8")
     for i in range(n):
-        text = (seed.replace("id: 119122", f"id: {100000 + i}")
-                .replace("what-are-harm-reduction-strategies-and-how-do-they-differ-from-traditional-drug-enforcement-methods",
-                         f"article-{i}")
-                .replace("/learn/sociology/questions/how-has-the-war-on-drugs-influenced-current-drug-policies-and-public-perception",
-                         f"/learn/health-studies/questions/article-{(i + 1) % n}"))
+        text = (
+            seed.replace("id: 119122", f"id: {100000 + i}")
+            .replace(
+                "what-are-harm-reduction-strategies-and-how-do-they-differ-from-traditional-drug-enforcement-methods",
+                f"article-{i}",
+            )
+            .replace(
+                "/learn/sociology/questions/how-has-the-war-on-drugs-influenced-current-drug-policies-and-public-perception",
+                f"/learn/health-studies/questions/article-{(i + 1) % n}",
+            )
+        )
         (folder / f"article-{i}.md").write_text(text, encoding="utf-8")
 
 
@@ -56,8 +62,10 @@ def main() -> None:
         cold_s = median(cold)
         build_index(folder, config, use_cache=True)
         warm_s = median(lambda: build_index(folder, config, use_cache=True))
-        print(f"{n} articles: cold index build {cold_s:.3f} s ({n / cold_s:,.0f}/s), "
-              f"cache hit {warm_s:.3f} s ({n / warm_s:,.0f}/s) (medians of 5)")
+        print(
+            f"{n} articles: cold index build {cold_s:.3f} s ({n / cold_s:,.0f}/s), "
+            f"cache hit {warm_s:.3f} s ({n / warm_s:,.0f}/s) (medians of 5)"
+        )
 
 
 if __name__ == "__main__":

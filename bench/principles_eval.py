@@ -39,8 +39,9 @@ def evaluate(passages: list[dict]) -> tuple[float, list[tuple[dict, str, int | N
 
     principles = load_principles()
     results = [(p, *predict(p["text"], principles)) for p in passages]
-    correct = sum(1 for p, label, number in results
-                  if label == p["label"] and (label == "unrelated" or number == p["principle"]))
+    correct = sum(
+        1 for p, label, number in results if label == p["label"] and (label == "unrelated" or number == p["principle"])
+    )
     return correct / len(passages), results
 
 

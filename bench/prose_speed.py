@@ -16,14 +16,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lint.workspace.config import Config  # noqa: E402
-from lint.model.document import Document  # noqa: E402
 from lint.engine.runner import Linter  # noqa: E402
+from lint.model.document import Document  # noqa: E402
+from lint.workspace.config import Config  # noqa: E402
 
 CLEAN = "People who use drugs deserve care and support from their community services. "
 DENSE = "People who use drugs deserve care; clean needles save lives and addicts matter. "
-QUOTES = ("Ensures that drug users and those with a history of drug use routinely have a real voice in the "
-          "creation of programs and policies designed to serve them. ")
+QUOTES = (
+    "Ensures that drug users and those with a history of drug use routinely have a real voice in the "
+    "creation of programs and policies designed to serve them. "
+)
 
 
 def median_seconds(family: str, sentence: str, runs: int = 5) -> tuple[int, float]:
@@ -40,7 +42,11 @@ def median_seconds(family: str, sentence: str, runs: int = 5) -> tuple[int, floa
 
 
 if __name__ == "__main__":
-    for family, name, sentence in (("stigma", "plain prose", CLEAN), ("stigma", "dense terms", DENSE),
-                                   ("principles", "plain prose", CLEAN), ("principles", "legacy quotations", QUOTES)):
+    for family, name, sentence in (
+        ("stigma", "plain prose", CLEAN),
+        ("stigma", "dense terms", DENSE),
+        ("principles", "plain prose", CLEAN),
+        ("principles", "legacy quotations", QUOTES),
+    ):
         count, seconds = median_seconds(family, sentence)
         print(f"{family:10s} 1 MB answer, {name}: {count} findings, {seconds:.3f} s (median of 5)")

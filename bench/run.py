@@ -142,7 +142,7 @@ def front_matter(text: str) -> str | None:
     if not text.startswith("---"):
         return None
     end = text.find("\n---", 3)
-    return text[text.find("\n") + 1:end + 1] if end > 0 else None
+    return text[text.find("\n") + 1 : end + 1] if end > 0 else None
 
 
 def markdown_files(root: Path) -> list[Path]:
@@ -189,8 +189,9 @@ def alex_runs(files: list[Path], runs: int) -> dict | None:
         inner, wall, messages = [], [], 0
         for _ in range(runs):
             start = time.perf_counter()
-            done = subprocess.run(["node", "run.mjs"], cwd=tmp, capture_output=True, text=True,
-                                  timeout=3600, check=False)
+            done = subprocess.run(
+                ["node", "run.mjs"], cwd=tmp, capture_output=True, text=True, timeout=3600, check=False
+            )
             wall.append(time.perf_counter() - start)
             if done.returncode:
                 raise RuntimeError(f"alex failed: {done.stderr.strip()[-2000:]}")
@@ -207,7 +208,10 @@ def corpus_at(folder: Path, n: int, seed: int) -> dict:
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if (manifest.get("articles"), manifest.get("seed"), manifest.get("generator")) == (
-                n, seed, generator_version()):
+            n,
+            seed,
+            generator_version(),
+        ):
             return manifest
         shutil.rmtree(folder)
     return make_corpus(folder, n, seed)
@@ -227,9 +231,13 @@ def time_check(corpus: Path, runs: int, jobs: int | None, cold: bool, report: Pa
     times = [once(poll=False).seconds for _ in range(runs)]
     findings = json.loads(report.read_text(encoding="utf-8"))
     polled = once(poll=True)
-    return {"seconds": times, "median": statistics.median(times), "peak_rss_mb": polled.peak_rss / 2**20,
-            "peak_pss_mb": polled.peak_pss / 2**20,
-            "findings": findings}
+    return {
+        "seconds": times,
+        "median": statistics.median(times),
+        "peak_rss_mb": polled.peak_rss / 2**20,
+        "peak_pss_mb": polled.peak_pss / 2**20,
+        "findings": findings,
+    }
 
 
 def measure(corpus: Path, manifest: dict, args, work: Path) -> dict:
@@ -251,21 +259,31 @@ def git_checkout_runs(corpus: Path, one: str, args, work: Path) -> dict | None:
     without git); the repository is removed afterwards, leaving the corpus as it was."""
     if shutil.which("git") is None:
         return None
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
     try:
         for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
             subprocess.run(["git", *cmd], cwd=corpus, env=env, check=True, capture_output=True)
         run_command(check_command(["."], work / "git.json", args.jobs), corpus)  # the walk's folders are new
-        warm = [run_command(check_command(["."], work / "git.json", args.jobs), corpus).seconds
-                for _ in range(args.runs)]
-        single = [run_command(check_command([one], work / "one.json", args.jobs), corpus).seconds
-                  for _ in range(args.runs)]
+        warm = [
+            run_command(check_command(["."], work / "git.json", args.jobs), corpus).seconds for _ in range(args.runs)
+        ]
+        single = [
+            run_command(check_command([one], work / "one.json", args.jobs), corpus).seconds for _ in range(args.runs)
+        ]
     finally:
         shutil.rmtree(corpus / ".git", ignore_errors=True)
-    return {"warm": {"seconds": warm, "median": statistics.median(warm)},
-            "single_file": {"seconds": single, "median": statistics.median(single)}}
+    return {
+        "warm": {"seconds": warm, "median": statistics.median(warm)},
+        "single_file": {"seconds": single, "median": statistics.median(single)},
+    }
 
 
 def compare_findings(result: dict, manifest: dict) -> dict:
@@ -274,9 +292,11 @@ def compare_findings(result: dict, manifest: dict) -> dict:
     by_rule = cold["summary"]["by_rule"]
     expected = manifest["expected_findings"]
     rules = sorted(set(by_rule) | set(expected))
-    return {"by_rule": {r: {"expected": expected.get(r, 0), "found": by_rule.get(r, 0)} for r in rules},
-            "match_manifest": all(expected.get(r, 0) == by_rule.get(r, 0) for r in rules),
-            "warm_equals_cold": cold["findings"] == warm["findings"]}
+    return {
+        "by_rule": {r: {"expected": expected.get(r, 0), "found": by_rule.get(r, 0)} for r in rules},
+        "match_manifest": all(expected.get(r, 0) == by_rule.get(r, 0) for r in rules),
+        "warm_equals_cold": cold["findings"] == warm["findings"],
+    }
 
 
 def targets(summary: dict) -> list[dict]:
@@ -284,7 +304,11 @@ def targets(summary: dict) -> list[dict]:
     rows = []
     for name, (key, op, limit) in TARGETS.items():
         value = summary.get(key)
-        ok = None if value is None else (value >= limit if op == ">=" else value <= limit if op == "<=" else value < limit)
+        ok = (
+            None
+            if value is None
+            else (value >= limit if op == ">=" else value <= limit if op == "<=" else value < limit)
+        )
         rows.append({"target": name, "value": value, "limit": limit, "pass": ok})
     return rows
 
@@ -293,16 +317,21 @@ def print_report(result: dict) -> None:
     m, s = result["main"], result["summary"]
     n, floor = m["articles"], m["floor"]["median"]
     alex_rate = s.get("alex_rate")
-    print(f"\n{n:,} articles, {result['runs']} runs (medians), {result['hrlint']['version']} "
-          f"({result['hrlint']['commit'][:10]}), jobs {result['hrlint']['jobs'] or 'hrlint default'}, "
-          f"{result['machine']['cpu_count']} CPUs")
+    print(
+        f"\n{n:,} articles, {result['runs']} runs (medians), {result['hrlint']['version']} "
+        f"({result['hrlint']['commit'][:10]}), jobs {result['hrlint']['jobs'] or 'hrlint default'}, "
+        f"{result['machine']['cpu_count']} CPUs"
+    )
     print("| measurement | median s | articles/s | x floor | hrlint / alex rate |\n|---|---:|---:|---:|---:|")
 
     def row(name, seconds, articles=None, vs_floor=True, vs_alex=True, floor_s=floor):
         rate = articles / seconds if articles else None
-        cells = [f"{seconds:.3f}", f"{rate:,.0f}" if rate else "",
-                 f"{seconds / floor_s:.2f}" if vs_floor else "",
-                 f"{rate / alex_rate:.1f}" if vs_alex and rate and alex_rate else ""]
+        cells = [
+            f"{seconds:.3f}",
+            f"{rate:,.0f}" if rate else "",
+            f"{seconds / floor_s:.2f}" if vs_floor else "",
+            f"{rate / alex_rate:.1f}" if vs_alex and rate and alex_rate else "",
+        ]
         print(f"| {name} | " + " | ".join(cells) + " |")
 
     row("floor (read + split + yaml.compose, in-process)", floor, n, vs_alex=False)
@@ -315,46 +344,72 @@ def print_report(result: dict) -> None:
         row("hrlint check ONE.md, warm cache, git checkout", result["git"]["single_file"]["median"], vs_floor=False)
     if "alex" in result:
         a = result["alex"]
-        row(f"alex 11 markdown(), {a['articles']} articles, in-node", statistics.median(a["seconds"]),
-            a["articles"], vs_floor=False, vs_alex=False)
+        row(
+            f"alex 11 markdown(), {a['articles']} articles, in-node",
+            statistics.median(a["seconds"]),
+            a["articles"],
+            vs_floor=False,
+            vs_alex=False,
+        )
     if "scale" in result:
         big = result["scale"]
         big_floor = big["floor"]["median"]
         row(f"floor, {big['articles']:,} articles", big_floor, big["articles"], vs_alex=False, floor_s=big_floor)
-        row(f"hrlint check, cold cache, {big['articles']:,} articles", big["cold"]["median"], big["articles"],
-            floor_s=big_floor)
-        row(f"hrlint check, warm cache, {big['articles']:,} articles", big["warm"]["median"], big["articles"],
-            floor_s=big_floor)
+        row(
+            f"hrlint check, cold cache, {big['articles']:,} articles",
+            big["cold"]["median"],
+            big["articles"],
+            floor_s=big_floor,
+        )
+        row(
+            f"hrlint check, warm cache, {big['articles']:,} articles",
+            big["warm"]["median"],
+            big["articles"],
+            floor_s=big_floor,
+        )
     for kind in ("pss", "rss"):
         key = f"peak_{kind}_mb"
-        print(f"{'' if kind == 'rss' else chr(10)}peak {kind.upper()} of the process tree: cold {m['cold'][key]:.0f} MB, "
-              f"warm {m['warm'][key]:.0f} MB"
-              + (f"; at {result['scale']['articles']:,}: cold {result['scale']['cold'][key]:.0f} MB, "
-                 f"warm {result['scale']['warm'][key]:.0f} MB" if "scale" in result else ""))
+        print(
+            f"{'' if kind == 'rss' else chr(10)}peak {kind.upper()} of the process tree: cold {m['cold'][key]:.0f} MB, "
+            f"warm {m['warm'][key]:.0f} MB"
+            + (
+                f"; at {result['scale']['articles']:,}: cold {result['scale']['cold'][key]:.0f} MB, "
+                f"warm {result['scale']['warm'][key]:.0f} MB"
+                if "scale" in result
+                else ""
+            )
+        )
     if "scale" in result:
         print(f"{SCALE}x articles: cold time x{s['scale_growth']:.2f}, warm time x{s['scale_warm_growth']:.2f}")
     if "scale" in result:
-        print(f"at {result['scale']['articles']:,}: findings equal the manifest's: "
-              f"{result['scale']['findings']['match_manifest']}; warm identical to cold: "
-              f"{result['scale']['findings']['warm_equals_cold']}")
+        print(
+            f"at {result['scale']['articles']:,}: findings equal the manifest's: "
+            f"{result['scale']['findings']['match_manifest']}; warm identical to cold: "
+            f"{result['scale']['findings']['warm_equals_cold']}"
+        )
     f = result["findings"]
-    print(f"findings per rule equal the manifest's expected counts: {f['match_manifest']}; "
-          f"warm findings identical to cold: {f['warm_equals_cold']}")
+    print(
+        f"findings per rule equal the manifest's expected counts: {f['match_manifest']}; "
+        f"warm findings identical to cold: {f['warm_equals_cold']}"
+    )
     if not f["match_manifest"]:
         for rule, c in f["by_rule"].items():
             if c["expected"] != c["found"]:
                 print(f"  {rule}: expected {c['expected']}, found {c['found']}")
     print("\n| target | measured | result |\n|---|---:|---|")
     for t in result["targets"]:
-        value = "not measured" if t["value"] is None else f"{t['value']:,.3f}" if t["value"] < 10 else f"{t['value']:,.0f}"
+        value = (
+            "not measured" if t["value"] is None else f"{t['value']:,.3f}" if t["value"] < 10 else f"{t['value']:,.0f}"
+        )
         verdict = {True: "pass", False: "FAIL", None: "-"}[t["pass"]]
         print(f"| {t['target']} | {value} | {verdict} |")
 
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -384,20 +439,35 @@ def main() -> None:
         manifest = corpus_at(corpus, args.articles, args.seed)
         result: dict = {
             "runs": args.runs,
-            "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),
-                        "python": platform.python_version(), "memory_mb": psutil.virtual_memory().total // 2**20},
-            "hrlint": {"version": subprocess.run([str(HRLINT), "--version"], capture_output=True, text=True,
-                                                 check=True).stdout.strip(),
-                       "commit": git_commit(), "executable": str(HRLINT), "jobs": args.jobs},
+            "machine": {
+                "cpu_count": os.cpu_count(),
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+                "memory_mb": psutil.virtual_memory().total // 2**20,
+            },
+            "hrlint": {
+                "version": subprocess.run(
+                    [str(HRLINT), "--version"], capture_output=True, text=True, check=True
+                ).stdout.strip(),
+                "commit": git_commit(),
+                "executable": str(HRLINT),
+                "jobs": args.jobs,
+            },
             "corpus": {k: v for k, v in manifest.items() if k not in ("files", "clean_files")},
         }
         result["main"] = measure(corpus, manifest, args, work)
         result["findings"] = compare_findings(result["main"], manifest)
         one = manifest["clean_files"][0]
-        result["single_file"] = {"path": one, "seconds": [
-            run_command(check_command([one], work / "one.json", args.jobs), corpus).seconds for _ in range(args.runs)]}
-        result["version"] = {"seconds": [run_command([str(HRLINT), "--version"], corpus).seconds
-                                         for _ in range(args.runs)]}
+        result["single_file"] = {
+            "path": one,
+            "seconds": [
+                run_command(check_command([one], work / "one.json", args.jobs), corpus).seconds
+                for _ in range(args.runs)
+            ],
+        }
+        result["version"] = {
+            "seconds": [run_command([str(HRLINT), "--version"], corpus).seconds for _ in range(args.runs)]
+        }
         if not args.no_git:
             print("  git checkout", file=sys.stderr)
             git = git_checkout_runs(corpus, one, args, work)
@@ -406,7 +476,7 @@ def main() -> None:
         if not args.no_alex:
             print("  alex", file=sys.stderr)
             files = [corpus / p for p in sorted(manifest["clean_files"] + manifest["files"]["stigma"])]
-            alex = alex_runs(files[:args.alex_articles], min(args.runs, 3))
+            alex = alex_runs(files[: args.alex_articles], min(args.runs, 3))
             if alex:
                 result["alex"] = alex
         if args.scale:
@@ -419,9 +489,11 @@ def main() -> None:
     n, main_ = args.articles, result["main"]
     summary = {
         "floor_s": main_["floor"]["median"],
-        "cold_s": main_["cold"]["median"], "cold_rate": n / main_["cold"]["median"],
+        "cold_s": main_["cold"]["median"],
+        "cold_rate": n / main_["cold"]["median"],
         "cold_vs_floor": main_["cold"]["median"] / main_["floor"]["median"],
-        "warm_s": main_["warm"]["median"], "warm_rate": n / main_["warm"]["median"],
+        "warm_s": main_["warm"]["median"],
+        "warm_rate": n / main_["warm"]["median"],
         "single_s": statistics.median(result["single_file"]["seconds"]),
         "version_s": statistics.median(result["version"]["seconds"]),
         "peak_mb": max(main_["cold"]["peak_pss_mb"], main_["warm"]["peak_pss_mb"]),

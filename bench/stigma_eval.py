@@ -50,10 +50,15 @@ def scores(passages: list[dict], predicted: dict[str, set[tuple[int, int]]]) -> 
 
     hit_pred = sum(overlaps(s, gold[i]) for i in gold for s in predicted.get(i, set()))
     hit_gold = sum(overlaps(g, predicted.get(i, set())) for i in gold for g in gold[i])
-    return {"precision": tp / n_pred if n_pred else 1.0, "recall": tp / n_gold if n_gold else 1.0,
-            "overlap_precision": hit_pred / n_pred if n_pred else 1.0,
-            "overlap_recall": hit_gold / n_gold if n_gold else 1.0,
-            "true_positives": tp, "predicted": n_pred, "gold": n_gold}
+    return {
+        "precision": tp / n_pred if n_pred else 1.0,
+        "recall": tp / n_gold if n_gold else 1.0,
+        "overlap_precision": hit_pred / n_pred if n_pred else 1.0,
+        "overlap_recall": hit_gold / n_gold if n_gold else 1.0,
+        "true_positives": tp,
+        "predicted": n_pred,
+        "gold": n_gold,
+    }
 
 
 def hrlint_spans(passages: list[dict]) -> dict[str, set[tuple[int, int]]]:
@@ -63,16 +68,22 @@ def hrlint_spans(passages: list[dict]) -> dict[str, set[tuple[int, int]]]:
     from lint.model.findings import Severity
 
     catalog = build_catalog({})
-    return {p["id"]: {(a, b) for a, b, _, severity, _ in catalog.matches(p["text"]) if severity >= Severity.WARNING}
-            for p in passages}
+    return {
+        p["id"]: {(a, b) for a, b, _, severity, _ in catalog.matches(p["text"]) if severity >= Severity.WARNING}
+        for p in passages
+    }
 
 
 def install_alex(folder: Path | str) -> bool:
     """Install alex 11 with npm into folder (node_modules there); False without npm and node."""
     if shutil.which("npm") is None or shutil.which("node") is None:
         return False
-    subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder), "alex@11"],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(folder), "alex@11"],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     return True
 
 
@@ -83,8 +94,9 @@ def alex_spans(passages: list[dict]) -> tuple[dict[str, set[tuple[int, int]]], f
         (Path(tmp) / "run.mjs").write_text(ALEX_SCRIPT, encoding="utf-8")
         stdin = "".join(json.dumps({"id": p["id"], "text": p["text"]}) + "\n" for p in passages)
         start = time.perf_counter()
-        out = subprocess.run(["node", "run.mjs"], cwd=tmp, input=stdin, capture_output=True, text=True,
-                             check=True, timeout=600).stdout
+        out = subprocess.run(
+            ["node", "run.mjs"], cwd=tmp, input=stdin, capture_output=True, text=True, check=True, timeout=600
+        ).stdout
         elapsed = time.perf_counter() - start
     spans = {}
     for line in out.splitlines():
@@ -112,8 +124,10 @@ def main() -> None:
     print(f"{len(passages)} passages, {sum(len(p['spans']) for p in passages)} labelled spans")
     print(f"{'tool':8s} {'precision':>9s} {'recall':>7s} {'overlap P':>9s} {'overlap R':>9s} {'seconds':>8s}")
     for tool, row in rows.items():
-        print(f"{tool:8s} {row['precision']:9.3f} {row['recall']:7.3f} {row['overlap_precision']:9.3f} "
-              f"{row['overlap_recall']:9.3f} {row['seconds']:8.3f}")
+        print(
+            f"{tool:8s} {row['precision']:9.3f} {row['recall']:7.3f} {row['overlap_precision']:9.3f} "
+            f"{row['overlap_recall']:9.3f} {row['seconds']:8.3f}"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 

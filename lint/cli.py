@@ -21,7 +21,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def _usage_error(message: str) -> "NoReturn":  # noqa: F821
+def _usage_error(message: str) -> NoReturn:  # noqa: F821
     click.echo(f"hrlint: error: {message}", err=True)
     sys.exit(2)
 
@@ -34,47 +34,111 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
-              help="Output format (see the README).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--select", multiple=True, metavar="RULES",
-              help="Only these rule ids or families (comma-separated, repeatable).")
-@click.option("--ignore", multiple=True, metavar="RULES",
-              help="Skip these rule ids or families (comma-separated, repeatable).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
-              help="Lowest severity that makes the exit code 1 [default: warning, or the config's].")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching for one.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    default="text",
+    show_default=True,
+    help="Output format (see the README).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--select", multiple=True, metavar="RULES", help="Only these rule ids or families (comma-separated, repeatable)."
+)
+@click.option(
+    "--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or families (comma-separated, repeatable)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Lowest severity that makes the exit code 1 [default: warning, or the config's].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for one.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no source excerpt, no summary.")
 @click.option("--statistics", is_flag=True, help="Also print the number of findings per rule.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the caches (corpus index, per-file results).")
-@click.option("--check-external", is_flag=True,
-              help="Also request external http(s) links (off by default; never under pre-commit unless given).")
-@click.option("--changed-since", metavar="REF",
-              help="Check only files changed since the merge base of REF and HEAD, plus files linking to "
-                   "articles renamed or deleted since then.")
-@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Hide the findings recorded in this baseline file; report only new ones.")
-@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
-              help="Record the current findings in this baseline file (exit 0).")
+@click.option(
+    "--check-external",
+    is_flag=True,
+    help="Also request external http(s) links (off by default; never under pre-commit unless given).",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Check only files changed since the merge base of REF and HEAD, plus files linking to "
+    "articles renamed or deleted since then.",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Hide the findings recorded in this baseline file; report only new ones.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record the current findings in this baseline file (exit 0).",
+)
 @click.option("--prune-baseline", is_flag=True, help="With --baseline: remove the entries that match nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (never hides exit 2).")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (implies --fix unless --diff).")
-@click.option("--diff", "show_diff", is_flag=True,
-              help="Print a unified diff of what --fix would change and write nothing (exit 1 if any).")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print a unified diff of what --fix would change and write nothing (exit 1 if any).",
+)
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied (on stderr).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Processes to check files on [default: the number of CPUs]. Output is the same for any N.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes to check files on [default: the number of CPUs]. Output is the same for any N.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, statistics, no_cache, check_external,
-          changed_since, baseline_path, write_baseline, prune_baseline, exit_zero, fix, unsafe_fixes, show_diff,
-          show_fixes, jobs, debug):
+def check(
+    paths,
+    fmt,
+    output,
+    select,
+    ignore,
+    fail_on,
+    config_path,
+    quiet,
+    statistics,
+    no_cache,
+    check_external,
+    changed_since,
+    baseline_path,
+    write_baseline,
+    prune_baseline,
+    exit_zero,
+    fix,
+    unsafe_fixes,
+    show_diff,
+    show_fixes,
+    jobs,
+    debug,
+):
     """Check PATHS (files or folders; default: the current folder)."""
-    from lint.workspace.config import ConfigError, load
-    from lint.model.findings import Severity
     from lint.engine.runner import Linter
+    from lint.model.findings import Severity
+    from lint.workspace.config import ConfigError, load
 
     cwd = Path.cwd()
     if prune_baseline and baseline_path is None:
@@ -82,8 +146,17 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
     try:
         config = load(config_path, cwd)
         fix_mode = "diff" if show_diff else ("write" if fix or unsafe_fixes else None)
-        linter = Linter(config, _split(select), _split(ignore), debug=debug, use_cache=not no_cache,
-                        check_external=check_external, fix=fix_mode, unsafe_fixes=unsafe_fixes, jobs=jobs)
+        linter = Linter(
+            config,
+            _split(select),
+            _split(ignore),
+            debug=debug,
+            use_cache=not no_cache,
+            check_external=check_external,
+            fix=fix_mode,
+            unsafe_fixes=unsafe_fixes,
+            jobs=jobs,
+        )
         roots = list(paths) or [Path(".")]
         known = None
         if baseline_path is not None and write_baseline is None:
@@ -97,8 +170,10 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
             from lint.engine import baseline
 
             count = baseline.write(write_baseline, report.findings, report.sources, _project_path(config, cwd))
-            click.echo(f"hrlint: wrote {count} baseline entries for {len(report.findings)} findings "
-                       f"to {write_baseline}", err=True)
+            click.echo(
+                f"hrlint: wrote {count} baseline entries for {len(report.findings)} findings to {write_baseline}",
+                err=True,
+            )
             sys.exit(0)
         if known is not None and prune_baseline:
             from lint.engine import baseline
@@ -114,17 +189,23 @@ def check(paths, fmt, output, select, ignore, fail_on, config_path, quiet, stati
         _usage_error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
 
     for display, finding, why in report.refused:
-        click.echo(f"hrlint: fix refused at {display}:{finding.line}:{finding.column} ({finding.rule}): {why}",
-                   err=True)
+        click.echo(
+            f"hrlint: fix refused at {display}:{finding.line}:{finding.column} ({finding.rule}): {why}", err=True
+        )
     if show_fixes or (fix_mode == "write" and report.fixed and not quiet):
         _report_fixes(report.fixed, verbose=show_fixes)
     if show_diff:
         _emit("".join(report.diffs), output)
         sys.exit(2 if report.internal_errors else (1 if report.diffs else 0))
-    color = (fmt == "text" and output is None and sys.stdout.isatty()
-             and "NO_COLOR" not in os.environ)
-    kwargs = {"color": color, "quiet": quiet, "statistics": statistics, "sources": report.sources,
-              "rules": linter.available, "cwd": cwd}
+    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    kwargs = {
+        "color": color,
+        "quiet": quiet,
+        "statistics": statistics,
+        "sources": report.sources,
+        "rules": linter.available,
+        "cwd": cwd,
+    }
     _emit(FORMATS[fmt](report, **kwargs), output)
     for message in report.internal_errors:
         click.echo(f"hrlint: {message}", err=True)
@@ -150,14 +231,15 @@ def _emit(text: str, output: Path | None) -> None:
 
 def _report_fixes(fixed: list, verbose: bool) -> None:
     files = len({display for display, _ in fixed})
-    click.echo(f"hrlint: fixed {len(fixed)} problem{'s' if len(fixed) != 1 else ''} in {files} "
-               f"file{'s' if files != 1 else ''}" + (":" if verbose else "."), err=True)
+    click.echo(
+        f"hrlint: fixed {len(fixed)} problem{'s' if len(fixed) != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''}" + (":" if verbose else "."),
+        err=True,
+    )
     if verbose:
-        for display, applied in sorted(fixed, key=lambda item: (item[0], item[1].finding.line,
-                                                               item[1].finding.column)):
+        for display, applied in sorted(fixed, key=lambda item: (item[0], item[1].finding.line, item[1].finding.column)):
             f = applied.finding
-            click.echo(f"  {display}:{f.line}:{f.column} {f.rule}: `{applied.old}` -> `{f.fix.replacement}`",
-                       err=True)
+            click.echo(f"  {display}:{f.line}:{f.column} {f.rule}: `{applied.old}` -> `{f.fix.replacement}`", err=True)
 
 
 def _changed(ref: str, roots: list[Path], config, cwd: Path) -> tuple[list[Path], set[str]]:
@@ -169,10 +251,13 @@ def _changed(ref: str, roots: list[Path], config, cwd: Path) -> tuple[list[Path]
 
     top, files, gone = changed_files(ref, cwd)
     bases = [r.resolve() for r in roots]
-    only = [f for f in files
-            if any(f.resolve() == b or f.resolve().is_relative_to(b) for b in bases)
-            and matches(relative_to(f, config.root), config.include)
-            and not matches(relative_to(f, config.root), config.exclude)]
+    only = [
+        f
+        for f in files
+        if any(f.resolve() == b or f.resolve().is_relative_to(b) for b in bases)
+        and matches(relative_to(f, config.root), config.include)
+        and not matches(relative_to(f, config.root), config.exclude)
+    ]
     return only, old_urls(top, gone)
 
 
@@ -185,22 +270,39 @@ def _project_path(config, cwd: Path):
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write a self-contained HTML report (charts, sortable findings table) to FILE.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the summary as versioned JSON to FILE.")
-@click.option("--max-rows", default=200, show_default=True, type=click.IntRange(min=1),
-              help="Findings of one rule embedded in the HTML report at most.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching for one.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a self-contained HTML report (charts, sortable findings table) to FILE.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the summary as versioned JSON to FILE.",
+)
+@click.option(
+    "--max-rows",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Findings of one rule embedded in the HTML report at most.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for one.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the corpus index cache.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
 def audit(path, html_path, json_path, max_rows, config_path, no_cache, debug):
     """Audit a content folder (default: the current folder): every rule, including the audit-only
     link metrics, summarised for the terminal, HTML and JSON. Exits 0 unless it cannot run."""
+    from lint.engine.runner import Linter
     from lint.report import audit as audit_report
     from lint.workspace.config import ConfigError, load
-    from lint.engine.runner import Linter
 
     cwd = Path.cwd()
     root = path or Path(".")
@@ -238,21 +340,27 @@ def audit(path, html_path, json_path, max_rows, config_path, no_cache, debug):
 
 def _progress():
     """A one-line progress counter on stderr (only on a terminal)."""
+
     def show(done: int, total: int) -> None:
         if done == total or done % 50 == 0:
             width = 30
             filled = width * done // max(total, 1)
             click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", err=True, nl=False)
+
     return show
 
 
 @main.command("rules")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Show the severities this config sets.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Show the severities this config sets.",
+)
 def rules_command(config_path):
     """List every rule with its severity and summary."""
-    from lint.workspace.config import ConfigError, load
     from lint.engine.runner import Linter
+    from lint.workspace.config import ConfigError, load
 
     try:
         linter = Linter(load(config_path))
@@ -297,8 +405,12 @@ def explain(rule):
 
 @main.command("docs")
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; list the stale, missing and extra pages and exit 1 if there are any.")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; list the stale, missing and extra pages and exit 1 if there are any.",
+)
 def docs_command(directory, check_only):
     """Write the rule pages generated from the rule registry into DIRECTORY [default: docs/rules]."""
     from lint.engine.registry import RuleError
@@ -314,8 +426,10 @@ def docs_command(directory, check_only):
     for status, path in changes:
         click.echo(f"{status}: {path}")
     if check_only and changes:
-        click.echo(f"hrlint: {len(changes)} page(s) in {directory} differ from the rules; "
-                   f"run `hrlint docs {directory}`", err=True)
+        click.echo(
+            f"hrlint: {len(changes)} page(s) in {directory} differ from the rules; run `hrlint docs {directory}`",
+            err=True,
+        )
         sys.exit(1)
 
 

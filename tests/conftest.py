@@ -76,7 +76,9 @@ def index_rows(root: Path) -> dict:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("PRAGMA user_version").fetchone() == (CACHE_VERSION,)
         articles = dict(db.execute("SELECT path, article FROM articles"))
-        return {path: json.loads(articles[path]) if path in articles else None
-                for path, in db.execute("SELECT path FROM files")}
+        return {
+            path: json.loads(articles[path]) if path in articles else None
+            for (path,) in db.execute("SELECT path FROM files")
+        }
     finally:
         db.close()

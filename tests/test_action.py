@@ -76,8 +76,14 @@ def format_works(name: str) -> bool:
         (Path(tmp) / "hrlint.yaml").write_text("content-root: .\n", encoding="utf-8")
         (Path(tmp) / "a.md").write_text("The addicts were helped.\n", encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-        result = subprocess.run([hrlint_executable(), "check", "--no-cache", "--format", name, "a.md"], cwd=tmp,
-                                env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [hrlint_executable(), "check", "--no-cache", "--format", name, "a.md"],
+            cwd=tmp,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     return result.returncode in (0, 1)
 
 
@@ -134,17 +140,28 @@ def run_action(workspace, tmp_path):
         summary.write_text("", encoding="utf-8")
         output.write_text("", encoding="utf-8")
         base = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_"))}
-        base.update(GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(workspace), GITHUB_ACTION_PATH=str(ROOT),
-                    GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(output), RUNNER_TEMP=str(tmp_path))
+        base.update(
+            GITHUB_ACTIONS="true",
+            GITHUB_WORKSPACE=str(workspace),
+            GITHUB_ACTION_PATH=str(ROOT),
+            GITHUB_STEP_SUMMARY=str(summary),
+            GITHUB_OUTPUT=str(output),
+            RUNNER_TEMP=str(tmp_path),
+        )
         if extra_path is not None:
             base["PATH"] = f"{extra_path}{os.pathsep}{base.get('PATH', '')}"
         code, stdout, stderr = 0, "", ""
         for n, step in enumerate(step_list if step_list is not None else hrlint_steps()):
             script = tmp_path / f"step-{n}.sh"
             script.write_text(step["run"], encoding="utf-8")
-            result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-                                    cwd=workspace, env={**base, **step_env(step, inputs)},
-                                    capture_output=True, text=True, timeout=600)
+            result = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                cwd=workspace,
+                env={**base, **step_env(step, inputs)},
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             code, stdout, stderr = result.returncode, stdout + result.stdout, stderr + result.stderr
             if code != 0:
                 break
@@ -160,6 +177,7 @@ def require_github_format():
 
 
 # --- metadata -----------------------------------------------------------------------------------
+
 
 def test_action_metadata():
     data = action()
@@ -192,8 +210,9 @@ def test_setup_python_and_install():
     assert "GITHUB_ACTION_PATH" in install_step()["run"]
 
 
-@pytest.mark.parametrize("version, requirement", [
-    ("", str(ROOT)), ("0.1.0", "hrlint==0.1.0"), ("hrlint>=0.1,<1", "hrlint>=0.1,<1")])
+@pytest.mark.parametrize(
+    "version, requirement", [("", str(ROOT)), ("0.1.0", "hrlint==0.1.0"), ("hrlint>=0.1,<1", "hrlint>=0.1,<1")]
+)
 def test_install_step_requirement(run_action, tmp_path, version, requirement):
     stub = tmp_path / "stub-bin"
     stub.mkdir()
@@ -207,6 +226,7 @@ def test_install_step_requirement(run_action, tmp_path, version, requirement):
 
 
 # --- the hrlint step, run locally -----------------------------------------------------------------
+
 
 def test_annotations_and_exit_code_on_the_seeds(run_action):
     result = run_action()
@@ -258,8 +278,9 @@ def test_paths_and_args_are_passed_as_words(run_action, workspace):
 
 def test_inputs_cannot_inject_shell_code(run_action, workspace):
     marker = workspace / "pwned"
-    result = run_action(paths=f"$(touch {marker}) `touch {marker}`", args=f"; touch {marker}",
-                        baseline=f"$(touch {marker})")
+    result = run_action(
+        paths=f"$(touch {marker}) `touch {marker}`", args=f"; touch {marker}", baseline=f"$(touch {marker})"
+    )
     assert not marker.exists()
     assert result.code == 2, result  # hrlint refuses the odd words; nothing is evaluated
     result = run_action(sarif="out.sarif\n::warning::forged")
@@ -269,8 +290,13 @@ def test_inputs_cannot_inject_shell_code(run_action, workspace):
 def test_baseline_input(run_action, workspace):
     if not option_exists("--baseline") or not option_exists("--write-baseline"):
         pytest.skip("--baseline / --write-baseline not available in this hrlint")
-    written = subprocess.run([hrlint_executable(), "check", "--write-baseline", "hrlint-baseline.json", "."],
-                             cwd=workspace, capture_output=True, text=True, timeout=300)
+    written = subprocess.run(
+        [hrlint_executable(), "check", "--write-baseline", "hrlint-baseline.json", "."],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert written.returncode == 0, written.stderr
     result = run_action(baseline="hrlint-baseline.json")
     assert result.code == 0, result  # every finding is recorded in the baseline
@@ -284,8 +310,14 @@ def test_changed_since_input(run_action, workspace):
         pytest.skip("--changed-since not available in this hrlint")
     require_github_format()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_AUTHOR_NAME="t", GIT_COMMITTER_NAME="t",
-               GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_EMAIL="t@example.invalid")
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_AUTHOR_NAME="t",
+        GIT_COMMITTER_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.invalid",
+        GIT_COMMITTER_EMAIL="t@example.invalid",
+    )
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "seeds"]):
         subprocess.run(["git", *args], cwd=workspace, env=env, check=True, capture_output=True, timeout=60)
     [changed] = sorted((workspace / "seeds").glob("001_*"))

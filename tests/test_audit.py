@@ -7,7 +7,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import SEEDS
 
 
@@ -27,18 +26,33 @@ def test_summary_figures_on_the_seeds(hrlint, seeds_copy):
     assert data["by_severity"] == {"error": 10, "warning": 21, "info": 8}
     assert data["links"]["broken"] == 6 and data["links"]["orphans"] == 2
     assert data["by_rule"]["principles/legacy-wording"] == 9
-    assert data["top_terms"][:3] == [{"term": "drug users", "count": 6}, {"term": "users", "count": 4},
-                                     {"term": "clean needle", "count": 2}]
+    assert data["top_terms"][:3] == [
+        {"term": "drug users", "count": 6},
+        {"term": "users", "count": 4},
+        {"term": "clean needle", "count": 2},
+    ]
     # 002, 003 and 004 each quote all eight principles (002 partly in the old wording)
-    assert data["principles"] == {"articles_quoting": {str(n): 3 for n in range(1, 9)},
-                                  "articles_with_legacy_wording": 1, "articles_with_misquotes": 0}
-    assert data["worst_articles"][0] == {"path": "seeds/002_e9f537c49a0405fd.txt", "score": 49,
-                                         "error": 3, "warning": 19, "info": 2}
+    assert data["principles"] == {
+        "articles_quoting": {str(n): 3 for n in range(1, 9)},
+        "articles_with_legacy_wording": 1,
+        "articles_with_misquotes": 0,
+    }
+    assert data["worst_articles"][0] == {
+        "path": "seeds/002_e9f537c49a0405fd.txt",
+        "score": 49,
+        "error": 3,
+        "warning": 19,
+        "info": 2,
+    }
     assert [w["subject"] for w in data["worst_subjects"]] == ["(no subject)", "Health Studies"]
     assert {"path": "seeds/000_63fb4468c37ad0d7.txt", "in": 0, "out": 3} in data["links"]["degrees"]
     lines = result.stdout.splitlines()
-    assert lines[:4] == ["hrlint audit of seeds", "  files checked:        5", "  files with findings:  4",
-                         "  findings:             10 error, 21 warning, 8 info"]
+    assert lines[:4] == [
+        "hrlint audit of seeds",
+        "  files checked:        5",
+        "  files with findings:  4",
+        "  findings:             10 error, 21 warning, 8 info",
+    ]
     assert "       6  drug users" in lines
 
 

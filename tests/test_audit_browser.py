@@ -14,14 +14,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEEDS
 from test_audit import HOSTILE
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -38,9 +43,13 @@ def test_report_renders_without_running_article_text(report, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     dialogs, requests, errors = [], [], []
     with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
-                                                       headless=True, args=FLAGS,
-                                                       viewport={"width": 1280, "height": 1600})
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 1600},
+        )
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.on("request", lambda r: requests.append(r.url))

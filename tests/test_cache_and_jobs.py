@@ -10,7 +10,6 @@ import sqlite3
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -116,8 +115,9 @@ def test_an_edited_file_is_checked_again(hrlint, site, loads, lookups):
     check(hrlint, site)
     article = sorted(site.rglob("*.md"))[3]
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("answer: >-\n  ", "answer: >-\n  Every addict deserves care. ", 1),
-                       encoding="utf-8")
+    article.write_text(
+        text.replace("answer: >-\n  ", "answer: >-\n  Every addict deserves care. ", 1), encoding="utf-8"
+    )
     loads.clear()
     findings = json.loads(check(hrlint, site))["findings"]
     assert loads == [article.relative_to(site).as_posix()]
@@ -144,15 +144,17 @@ def test_retitled_target_reaches_the_articles_linking_to_it(hrlint, site):
     """A cached file's link findings depend on other files: a changed index invalidates them."""
     before = json.loads(check(hrlint, site))["findings"]
     data = {p: p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.md"))}
-    target = next(p for p, text in data.items()
-                  if "\ntitle: >-\n" in text and any(f"/{p.stem}\n" in t for q, t in data.items() if q != p))
+    target = next(
+        p
+        for p, text in data.items()
+        if "\ntitle: >-\n" in text and any(f"/{p.stem}\n" in t for q, t in data.items() if q != p)
+    )
     text = data[target]
     start = text.index("\ntitle: >-\n") + len("\ntitle: >-\n")
     target.write_text(text[:start] + "  Renamed " + text[start:].lstrip(), encoding="utf-8")
     after = json.loads(check(hrlint, site))["findings"]
     new = [f for f in after if f not in before]
-    assert any(f["rule"] == "links/title-mismatch" and f["path"] != target.relative_to(site).as_posix()
-               for f in new)
+    assert any(f["rule"] == "links/title-mismatch" and f["path"] != target.relative_to(site).as_posix() for f in new)
 
 
 def result_rows(site) -> int:
@@ -176,8 +178,15 @@ def test_corrupt_result_cache_is_rebuilt(hrlint, site, loads, damage):
         db.execute("PRAGMA user_version = 1")
         db.close()
     else:
-        cache.write_bytes({"empty": b"", "garbage": b"\x00\xff garbage", "json": b'{"version": 1, "files": {}}',
-                           "truncated": raw[:len(raw) // 2], "pages": raw[:4096] + b"\xff" * (len(raw) - 4096)}[damage])
+        cache.write_bytes(
+            {
+                "empty": b"",
+                "garbage": b"\x00\xff garbage",
+                "json": b'{"version": 1, "files": {}}',
+                "truncated": raw[: len(raw) // 2],
+                "pages": raw[:4096] + b"\xff" * (len(raw) - 4096),
+            }[damage]
+        )
     loads.clear()
     assert check(hrlint, site) == first
     assert len(loads) == N  # nothing trusted from the damaged cache
@@ -227,8 +236,8 @@ def test_checked_documents_are_freed_without_the_cycle_collector(corpus):
     import gc
     import weakref
 
-    from lint.workspace.config import load
     from lint.model.document import Document
+    from lint.workspace.config import load
 
     linter = runner.Linter(load(None, corpus), use_cache=False)
     ctx = linter.context([corpus], corpus)

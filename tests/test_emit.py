@@ -26,7 +26,8 @@ def stale_site(hrlint, write, config=""):
 def test_baseline_stale_takes_the_configured_severity(hrlint, write):
     root = stale_site(hrlint, write, "  baseline/stale: warning\n")
     assert run(hrlint, root, "--baseline", "baseline.json", ".") == [
-        ("baseline.json", "baseline/stale", "warning", 1, 1)]
+        ("baseline.json", "baseline/stale", "warning", 1, 1)
+    ]
 
 
 @pytest.mark.parametrize("how", [("--ignore", "baseline/stale"), ("--ignore", "baseline"), ("--select", "stigma")])
@@ -60,8 +61,13 @@ def test_unused_suppression_honours_ignore_and_select(hrlint, write, how):
 
 
 def test_unused_suppression_honours_per_file_ignores(hrlint, write):
-    root = write({"hrlint.yaml": BASE + "per-file-ignores:\n  'drafts/*.md': [suppression/unused]\n",
-                  "drafts/a.md": UNUSED, "b.md": UNUSED})
+    root = write(
+        {
+            "hrlint.yaml": BASE + "per-file-ignores:\n  'drafts/*.md': [suppression/unused]\n",
+            "drafts/a.md": UNUSED,
+            "b.md": UNUSED,
+        }
+    )
     assert run(hrlint, root, ".") == [("b.md", "suppression/unused", "info", 6, 1)]
 
 
@@ -71,8 +77,10 @@ PROBLEM_CONFIG = "max-file-size: 1000\n" + BASE
 
 def test_file_rules_take_the_configured_severity(hrlint, write):
     root = write({"hrlint.yaml": PROBLEM_CONFIG + "  file: warning\n", **PROBLEMS})
-    assert run(hrlint, root, ".") == [("bad.md", "file/encoding", "warning", 1, 1),
-                                      ("big.md", "file/too-large", "warning", 1, 1)]
+    assert run(hrlint, root, ".") == [
+        ("bad.md", "file/encoding", "warning", 1, 1),
+        ("big.md", "file/too-large", "warning", 1, 1),
+    ]
 
 
 @pytest.mark.parametrize("ignored, kept", [("file/encoding", "file/too-large"), ("file/too-large", "file/encoding")])
@@ -109,8 +117,10 @@ LINKS_ON = "rules:\n  schema: off\n  consistency: off\n"
 
 def test_duplicate_article_takes_the_configured_severity(hrlint, write):
     root = write({"hrlint.yaml": LINKS_ON + "  links/duplicate-article: warning\n", **DUPLICATES})
-    assert run(hrlint, root, ".") == [("a.md", "links/duplicate-article", "warning", 2, 5),
-                                      ("b.md", "links/duplicate-article", "warning", 2, 5)]
+    assert run(hrlint, root, ".") == [
+        ("a.md", "links/duplicate-article", "warning", 2, 5),
+        ("b.md", "links/duplicate-article", "warning", 2, 5),
+    ]
 
 
 def test_duplicate_article_honours_ignore_and_per_file_ignores(hrlint, write):
@@ -122,8 +132,10 @@ def test_duplicate_article_honours_ignore_and_per_file_ignores(hrlint, write):
 
 def test_findings_are_the_same_on_every_executor(hrlint, write):
     """Serial, process-parallel and cached runs execute one plan: the same findings."""
-    files = {"hrlint.yaml": BASE, **{f"d/{i:03d}.md": ARTICLE.format(id=i, title=f"T{i}", body="The addicts.")
-                                     for i in range(150)}}
+    files = {
+        "hrlint.yaml": BASE,
+        **{f"d/{i:03d}.md": ARTICLE.format(id=i, title=f"T{i}", body="The addicts.") for i in range(150)},
+    }
     root = write(files)
     serial = hrlint("check", "--format", "json", "--no-cache", "-j", "1", ".", cwd=root).stdout
     assert hrlint("check", "--format", "json", "--no-cache", "-j", "2", ".", cwd=root).stdout == serial

@@ -41,8 +41,7 @@ class State:
 
     def count(self, path: str, method: str | None = None) -> int:
         with self.lock:
-            return sum(n for (m, p), n in self.counts.items()
-                       if p == path and method in (None, m))
+            return sum(n for (m, p), n in self.counts.items() if p == path and method in (None, m))
 
     def total(self) -> int:
         with self.lock:
@@ -152,6 +151,7 @@ def check_one(url: str, **kwargs) -> LinkResult:
 
 # --- statuses ---------------------------------------------------------------------------
 
+
 def test_ok(base):
     assert check_one(f"{base}/ok") == LinkResult(f"{base}/ok", True, 200, "HTTP 200")
     assert STATE.count("/ok", "HEAD") == 1
@@ -189,10 +189,19 @@ def test_429_honours_retry_after(base):
     assert STATE.count("/limited") == 2
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("0", 0.0), ("2", 2.0), ("1.5", 1.5), ("3600", 10.0), ("-4", 0.0),
-    ("Wed, 21 Oct 2015 07:28:00 GMT", None), ("nan", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("0", 0.0),
+        ("2", 2.0),
+        ("1.5", 1.5),
+        ("3600", 10.0),
+        ("-4", 0.0),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", None),
+        ("nan", None),
+        (None, None),
+    ],
+)
 def test_retry_after_parsing(value, expected):
     headers = {} if value is None else {"Retry-After": value}
     assert _retry_after(headers) == expected
@@ -214,8 +223,7 @@ def test_head_protocol_error_falls_back_to_get(base):
 def test_slow_times_out(base):
     url = f"{base}/slow"
     start = time.monotonic()
-    assert check_one(url, timeout=0.3, retries=0) == LinkResult(
-        url, False, None, "timed out after 0.3s")
+    assert check_one(url, timeout=0.3, retries=0) == LinkResult(url, False, None, "timed out after 0.3s")
     assert time.monotonic() - start < 1.5
     assert STATE.count("/slow") == 1
 
@@ -235,8 +243,7 @@ def test_connection_refused():
 
 
 def test_missing_host_is_invalid():
-    assert check_one("http:///path") == LinkResult("http:///path", False, None,
-                                                   "invalid URL: no host")
+    assert check_one("http:///path") == LinkResult("http:///path", False, None, "invalid URL: no host")
 
 
 def test_user_agent_is_sent(base):
@@ -245,6 +252,7 @@ def test_user_agent_is_sent(base):
 
 
 # --- redirects ------------------------------------------------------------------------
+
 
 def test_redirect_followed_keeps_head(base):
     url = f"{base}/redirect-ok"
@@ -273,15 +281,19 @@ def test_redirect_loop(base):
 
 # --- what gets checked ------------------------------------------------------------------
 
-@pytest.mark.parametrize("url, scheme", [
-    ("file:///etc/passwd", "file"),
-    ("mailto:x@y", "mailto"),
-    ("ftp://127.0.0.1/pub/file.txt", "ftp"),
-    ("javascript:alert(1)", "javascript"),
-    ("data:text/plain,hi", "data"),
-    ("../other/page.md", "relative"),
-    ("//127.0.0.1/x", "relative"),
-])
+
+@pytest.mark.parametrize(
+    "url, scheme",
+    [
+        ("file:///etc/passwd", "file"),
+        ("mailto:x@y", "mailto"),
+        ("ftp://127.0.0.1/pub/file.txt", "ftp"),
+        ("javascript:alert(1)", "javascript"),
+        ("data:text/plain,hi", "data"),
+        ("../other/page.md", "relative"),
+        ("//127.0.0.1/x", "relative"),
+    ],
+)
 def test_other_schemes_are_skipped(base, url, scheme):
     assert check_one(url) == LinkResult(url, None, None, f"skipped: scheme {scheme}")
     assert STATE.total() == 0
@@ -345,6 +357,7 @@ def test_run_timeout_skips_unfinished(base):
 
 # --- cache ------------------------------------------------------------------------------
 
+
 def read_cache(path) -> dict:
     data = json.loads(path.read_text())
     assert data["version"] == 1
@@ -405,18 +418,26 @@ def test_max_age_zero_always_rechecks(base, tmp_path):
 
 def test_cached_url_that_now_fails_is_removed(base, tmp_path):
     cache, ok, missing = tmp_path / "links.json", f"{base}/ok", f"{base}/missing"
-    write_cache(cache, {missing: {"status": 200, "checked": time.time() - 7200},
-                        ok: {"status": 200, "checked": time.time()}})
+    write_cache(
+        cache, {missing: {"status": 200, "checked": time.time() - 7200}, ok: {"status": 200, "checked": time.time()}}
+    )
     results = checker(cache_file=cache, max_age=3600).check([missing, ok])
     assert results[missing] == LinkResult(missing, False, 404, "HTTP 404")
     assert results[ok].detail == "cached"
     assert list(read_cache(cache)) == [ok]
 
 
-@pytest.mark.parametrize("content", [
-    "{not json", "", "[1, 2]", '{"version": 2, "results": {}}', '{"version": 1, "results": []}',
-    '{"version": 1, "results": {"http://x/": {"status": "200", "checked": 1}}}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "",
+        "[1, 2]",
+        '{"version": 2, "results": {}}',
+        '{"version": 1, "results": []}',
+        '{"version": 1, "results": {"http://x/": {"status": "200", "checked": 1}}}',
+    ],
+)
 def test_corrupt_cache_is_ignored_and_replaced(base, tmp_path, content):
     cache, ok = tmp_path / "links.json", f"{base}/ok"
     cache.write_text(content)

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS, index_rows
 
 FIXABLE = next(SEEDS.glob("002_*")).read_bytes()  # 9 safe fixes (principles, stigma)
@@ -33,8 +32,14 @@ def hrlint_command() -> list[str]:
 
 
 def run(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(hrlint_command() + args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "NO_COLOR": "1"})
+    return subprocess.run(
+        hrlint_command() + args,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
 
 
 def make_tree(root: Path) -> Path:
@@ -72,8 +77,9 @@ def test_sigkill_during_fix_leaves_each_file_original_or_fixed(tmp_path, fixed_t
     for attempt in range(10):
         root = make_tree(tmp_path / f"run{attempt}")
         delay = rnd.uniform(0.05, elapsed * 1.1)
-        proc = subprocess.Popen(hrlint_command() + ["check", "--fix", "."], cwd=root, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            hrlint_command() + ["check", "--fix", "."], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -98,6 +104,7 @@ def test_sigkill_during_fix_leaves_each_file_original_or_fixed(tmp_path, fixed_t
 
 
 # --- two processes at once on one tree and cache ---------------------------------------------------
+
 
 def make_corpus(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
@@ -125,8 +132,16 @@ def test_two_processes_share_the_tree_and_cache(tmp_path):
             run(["check", "--format", "json", "."], root)
             for p in sorted(root.rglob("copy*.md"))[::2]:
                 os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 10**9))
-        procs = [subprocess.Popen(hrlint_command() + ["check", "--format", "json", "."], cwd=root,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                hrlint_command() + ["check", "--format", "json", "."],
+                cwd=root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         outs = [p.communicate(timeout=120) for p in procs]
         for (stdout, stderr), proc in zip(outs, procs):
             assert "Traceback" not in stderr and proc.returncode in (0, 1), stderr
@@ -150,10 +165,10 @@ def _corruptions(root: Path) -> dict[str, bytes]:
     run(["check", "--format", "json", "."], root)
     current = index.read_bytes()
     return {
-        "truncated-index": current[:len(current) // 2],
+        "truncated-index": current[: len(current) // 2],
         "index-pages-overwritten": current[:4096] + os.urandom(len(current) - 4096),
         "empty": b"",
-        "truncated": valid[:len(valid) // 2],
+        "truncated": valid[: len(valid) // 2],
         "garbage": os.urandom(512),
         "not-utf8": b"\xff\xfe\x00garbage",
         "old-json-index": b'{"version": 2, "files": {"more/copy00.md": [12, 0, "0", null]}}',
@@ -163,8 +178,18 @@ def _corruptions(root: Path) -> dict[str, bytes]:
     }
 
 
-CORRUPTIONS = ["truncated-index", "index-pages-overwritten", "empty", "truncated", "garbage", "not-utf8", "old-json-index", "other-version",
-               "sqlite-header-then-garbage", "nul-bytes"]
+CORRUPTIONS = [
+    "truncated-index",
+    "index-pages-overwritten",
+    "empty",
+    "truncated",
+    "garbage",
+    "not-utf8",
+    "old-json-index",
+    "other-version",
+    "sqlite-header-then-garbage",
+    "nul-bytes",
+]
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,13 @@ import stat
 import subprocess
 
 import pytest
+from conftest import DATA, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, SEEDS
+from lint.engine.fixer import apply_one, encode, unified_diff, write_atomically
 from lint.model.document import Document
 from lint.model.findings import Fix
-from lint.engine.fixer import apply_one, encode, unified_diff, write_atomically
 
 CONFIG = "content-root: .\n"
 
@@ -30,10 +30,13 @@ def seed_copy(tmp_path):
     return make
 
 
-@pytest.mark.parametrize("prefix, args, golden", [
-    ("002_", [], "fix-002.diff"),
-    ("000_", ["--unsafe-fixes"], "fix-000-unsafe.diff"),
-])
+@pytest.mark.parametrize(
+    "prefix, args, golden",
+    [
+        ("002_", [], "fix-002.diff"),
+        ("000_", ["--unsafe-fixes"], "fix-000-unsafe.diff"),
+    ],
+)
 def test_golden_diffs(hrlint, seed_copy, prefix, args, golden):
     root = seed_copy(prefix)
     result = hrlint("check", "--diff", *args, ".", cwd=root)
@@ -57,8 +60,10 @@ def test_diff_applies_with_patch_and_equals_fix(hrlint, seed_copy, tmp_path_fact
     subprocess.run(["patch", "-p0", "--quiet"], input=diff, text=True, cwd=other, check=True)
     result = hrlint("check", "--fix", "--show-fixes", ".", cwd=root)
     assert result.exit_code == 1  # warnings without a safe fix remain
-    assert result.stderr.startswith("hrlint: fixed 9 problems in 1 file:\n  002_e9f537c49a0405fd.txt:15:67 "
-                                    "principles/attribution: `Harm Reduction Coalition (HRC)` -> ")
+    assert result.stderr.startswith(
+        "hrlint: fixed 9 problems in 1 file:\n  002_e9f537c49a0405fd.txt:15:67 "
+        "principles/attribution: `Harm Reduction Coalition (HRC)` -> "
+    )
     name = next(SEEDS.glob("002_*")).name
     assert (root / name).read_bytes() == (other / name).read_bytes()
     # idempotent: a second --fix changes nothing, --diff is empty
@@ -76,12 +81,15 @@ def test_a_run_that_fixes_everything_exits_0(hrlint, write):
 
 
 def test_bytes_outside_the_edits_are_kept(hrlint, write):
-    original = ("\ufeff---\r\n# a comment\r\nanswer: 'Substance abuse ''hurts''.'   \r\nn: 1  # trailing\r\n"
-                "---\r\nBody: clean syringes, then more.\t ").encode("utf-8")
+    original = (
+        "\ufeff---\r\n# a comment\r\nanswer: 'Substance abuse ''hurts''.'   \r\nn: 1  # trailing\r\n"
+        "---\r\nBody: clean syringes, then more.\t "
+    ).encode("utf-8")
     root = write({"a.md": original})
     hrlint("check", "--fix", "--select", "stigma", "a.md", cwd=root)
     assert (root / "a.md").read_bytes() == original.replace(b"Substance abuse", b"Substance use").replace(
-        b"clean syringes", b"sterile syringes")
+        b"clean syringes", b"sterile syringes"
+    )
 
 
 def test_permissions_are_kept(hrlint, write):
@@ -101,13 +109,16 @@ def test_file_changed_on_disk_is_not_overwritten(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]  # no temporary file left behind
 
 
-@pytest.mark.parametrize("source, replacement, written, value", [
-    ('---\nk: "a X b"\n---\n', 'say "hi" \\ ok', 'say \\"hi\\" \\\\ ok', 'a say "hi" \\ ok b'),
-    ("---\nk: 'a X b'\n---\n", "it's", "it''s", "a it's b"),
-    ("---\nk: a X b\n---\n", "one, two", "one, two", "a one, two b"),
-    ("---\nk: >-\n  a X b\n---\n", "#1: ok", "#1: ok", "a #1: ok b"),
-    ("---\nk: |\n  a X b\n---\n", "it's", "it's", "a it's b\n"),
-])
+@pytest.mark.parametrize(
+    "source, replacement, written, value",
+    [
+        ('---\nk: "a X b"\n---\n', 'say "hi" \\ ok', 'say \\"hi\\" \\\\ ok', 'a say "hi" \\ ok b'),
+        ("---\nk: 'a X b'\n---\n", "it's", "it''s", "a it's b"),
+        ("---\nk: a X b\n---\n", "one, two", "one, two", "a one, two b"),
+        ("---\nk: >-\n  a X b\n---\n", "#1: ok", "#1: ok", "a #1: ok b"),
+        ("---\nk: |\n  a X b\n---\n", "it's", "it's", "a it's b\n"),
+    ],
+)
 def test_replacements_are_encoded_for_their_scalar(source, replacement, written, value):
     doc = Document.from_text(source)
     start = source.index("X")
@@ -117,11 +128,14 @@ def test_replacements_are_encoded_for_their_scalar(source, replacement, written,
     assert why == "" and Document.from_text(text).data == {"k": value}
 
 
-@pytest.mark.parametrize("replacement, why", [
-    ("a: b", "the replacement would need quoting in this plain value"),
-    ("a #b", "the replacement would need quoting in this plain value"),
-    ("two\nlines", "a line break cannot be inserted here"),
-])
+@pytest.mark.parametrize(
+    "replacement, why",
+    [
+        ("a: b", "the replacement would need quoting in this plain value"),
+        ("a #b", "the replacement would need quoting in this plain value"),
+        ("two\nlines", "a line break cannot be inserted here"),
+    ],
+)
 def test_plain_scalar_refuses_what_would_need_quoting(replacement, why):
     source = "---\nk: a X b\n---\n"
     doc = Document.from_text(source)
@@ -142,14 +156,16 @@ def test_refused_fix_is_reported(hrlint, write, monkeypatch):
     root = write({"a.md": "---\ntitle: clean needles here\n---\n"})
     result = hrlint("check", "--fix", "--select", "stigma/equipment", "a.md", cwd=root)
     assert result.stderr.splitlines()[0] == (
-        "hrlint: fix refused at a.md:2:8 (stigma/equipment): the replacement would need quoting in this plain value")
+        "hrlint: fix refused at a.md:2:8 (stigma/equipment): the replacement would need quoting in this plain value"
+    )
     assert (root / "a.md").read_text() == "---\ntitle: clean needles here\n---\n"
 
 
 def test_unified_diff_marks_a_missing_final_newline():
     assert unified_diff("a.md", "one\ntwo", "one\nthree") == (
         "--- a.md\n+++ a.md\n@@ -1,2 +1,2 @@\n one\n-two\n\\ No newline at end of file\n+three\n"
-        "\\ No newline at end of file\n")
+        "\\ No newline at end of file\n"
+    )
 
 
 # --- property: generated articles in every scalar style -----------------------------------------
@@ -171,12 +187,19 @@ def scalar(style: str, text: str) -> str:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(parts=st.lists(st.tuples(st.sampled_from(["plain", "single", "double", "folded", "literal"]), FILLER,
-                                st.sampled_from(TERMS), FILLER), min_size=1, max_size=4),
-       body=st.tuples(FILLER, st.sampled_from(TERMS)))
+@given(
+    parts=st.lists(
+        st.tuples(
+            st.sampled_from(["plain", "single", "double", "folded", "literal"]), FILLER, st.sampled_from(TERMS), FILLER
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    body=st.tuples(FILLER, st.sampled_from(TERMS)),
+)
 def test_fix_property(tmp_path_factory, parts, body):
-    from lint.workspace.config import Config
     from lint.engine.runner import Linter
+    from lint.workspace.config import Config
 
     fields = {f"f{i}": f"{pre} {term} {post}" for i, (_, pre, term, post) in enumerate(parts)}
     lines = ["---"] + [f"f{i}: {scalar(style, fields[f'f{i}'])}" for i, (style, *_) in enumerate(parts)]

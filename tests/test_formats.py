@@ -18,14 +18,14 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
-
 from conftest import DATA, ROOT
+
 from lint.cli import FORMAT_NAMES
+from lint.engine.runner import Report
 from lint.model.findings import Finding, Severity
 from lint.report.github import SUMMARY_ROWS, annotation, render_github
 from lint.report.junit import render_junit
 from lint.report.sarif import region
-from lint.engine.runner import Report
 
 GOLDEN = DATA / "golden"
 UPDATE = os.environ.get("HRLINT_UPDATE_GOLDEN") == "1"
@@ -60,9 +60,17 @@ def normalise_sarif(text: str) -> str:
     return text.replace(json.dumps(root), json.dumps(ROOT_PLACEHOLDER))
 
 
-def finding(message: str = "msg", path: str = "a.md", line: int = 3, column: int = 5, end_line: int = 3,
-            end_column: int = 9, rule: str = "stigma/abuse", severity: Severity = Severity.ERROR,
-            **kwargs) -> Finding:
+def finding(
+    message: str = "msg",
+    path: str = "a.md",
+    line: int = 3,
+    column: int = 5,
+    end_line: int = 3,
+    end_column: int = 9,
+    rule: str = "stigma/abuse",
+    severity: Severity = Severity.ERROR,
+    **kwargs,
+) -> Finding:
     return Finding(path, line, column, end_line, end_column, rule, severity, message, **kwargs)
 
 
@@ -71,6 +79,7 @@ def report_of(*findings: Finding) -> Report:
 
 
 # --- golden files ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", FORMAT_NAMES)
 def test_golden_seeds(hrlint, fmt):
@@ -81,11 +90,13 @@ def test_golden_seeds(hrlint, fmt):
     if UPDATE:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_bytes(output.encode("utf-8"))
-    assert output == golden.read_bytes().decode("utf-8"), \
+    assert output == golden.read_bytes().decode("utf-8"), (
         f"{fmt} output changed; if intended, rerun with HRLINT_UPDATE_GOLDEN=1 and review the diff"
+    )
 
 
 # --- exit codes and --output ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", FORMAT_NAMES)
 def test_exit_codes_and_output_file(hrlint, write, fmt, tmp_path):
@@ -106,10 +117,13 @@ def test_concise_prints_nothing_without_findings(hrlint, write):
 
 # --- github ---------------------------------------------------------------------------------------
 
+
 def test_github_escapes_data_and_properties():
     f = finding("100% sure: a, b\r\nnext", path="dir,1/a:b.md", rule="stigma/abuse", severity=Severity.WARNING)
-    assert annotation(f) == ("::warning file=dir%2C1/a%3Ab.md,line=3,endLine=3,col=5,endColumn=9,"
-                             "title=hrlint (stigma/abuse)::100%25 sure: a, b%0D%0Anext")
+    assert annotation(f) == (
+        "::warning file=dir%2C1/a%3Ab.md,line=3,endLine=3,col=5,endColumn=9,"
+        "title=hrlint (stigma/abuse)::100%25 sure: a, b%0D%0Anext"
+    )
 
 
 def test_github_levels_and_multiline_span():
@@ -164,6 +178,7 @@ def test_github_step_summary_through_the_cli(hrlint, monkeypatch, tmp_path):
 
 # --- sarif ----------------------------------------------------------------------------------------
 
+
 def test_sarif_rules_results_and_fixes(hrlint):
     log = sarif(hrlint("check", "--format", "sarif", "seeds/").stdout)
     run = log["runs"][0]
@@ -177,8 +192,9 @@ def test_sarif_rules_results_and_fixes(hrlint):
         assert ids[res["ruleIndex"]] == res["ruleId"]
         assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
     fixed = [res for res in run["results"] if "fixes" in res]
-    assert fixed and all(res["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
-                         for res in fixed)
+    assert fixed and all(
+        res["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] for res in fixed
+    )
     assert run["invocations"][0]["executionSuccessful"] is True
     assert run["columnKind"] == "unicodeCodePoints"
 
@@ -189,8 +205,13 @@ def test_sarif_fingerprints_survive_line_moves(hrlint, write):
 
     def locations() -> dict[str, tuple[str, int]]:
         run = sarif(hrlint("check", "--format", "sarif", "a.md", cwd=cwd).stdout)["runs"][0]
-        return {r["partialFingerprints"]["hrlint/v1"]: (r["ruleId"], r["locations"][0]["physicalLocation"]
-                                                        ["region"]["startLine"]) for r in run["results"]}
+        return {
+            r["partialFingerprints"]["hrlint/v1"]: (
+                r["ruleId"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in run["results"]
+        }
 
     before = locations()
     assert len(before) == 4  # three `addicts` (distinct occurrence numbers) and one `drug abuse`
@@ -214,6 +235,7 @@ def test_sarif_clean_run_is_valid(hrlint, write):
 
 # --- rdjson ---------------------------------------------------------------------------------------
 
+
 def test_rdjson_columns_are_utf8_bytes(hrlint, write):
     cwd = write({"a.md": CAFE})
     assert hrlint("check", "--format", "json", "a.md", cwd=cwd).triples() == [("stigma/person-label", 1, 8)]
@@ -229,6 +251,7 @@ def test_rdjson_columns_are_utf8_bytes(hrlint, write):
 
 
 # --- junit ----------------------------------------------------------------------------------------
+
 
 def test_junit_escapes_markup_and_control_characters():
     report = report_of(finding('<b> & "q" \x01', path="a&b.md"))
@@ -251,7 +274,7 @@ def test_junit_counts_on_the_seeds(hrlint):
     assert int(suite.get("failures")) == sum(1 for c in cases if c.find("failure") is not None) == 4
 
 
-@pytest.mark.parametrize("message", ["plain", "é ’ “quoted” \u2028 \x00 \x1f \x7f \\ \" /", "😀 \ud7ff", ""])
+@pytest.mark.parametrize("message", ["plain", 'é ’ “quoted” \u2028 \x00 \x1f \x7f \\ " /', "😀 \ud7ff", ""])
 def test_json_text_is_what_the_standard_library_writes(message):
     from lint.report.json_format import render_json
 

@@ -8,10 +8,45 @@ import yaml
 from lint.model.document import Document
 from lint.model.frontmatter_tree import _Loader
 
-SCALARS = ["123", "-7", "0", "012", "0x1F", "1_000", "1:20", "+5", "1.5", "1e3", ".inf", "-.Inf", ".nan",
-           "yes", "No", "on", "OFF", "true", "False", "~", "null", "Null", "", "2021-03-04",
-           "2021-03-04T05:06:07Z", "=", "<<", "abc", "'123'", '"yes"', "!!str 12", "!!int '12'", "! 12",
-           "[1, yes]", "{a: ~}", "é", "12 monkeys"]
+SCALARS = [
+    "123",
+    "-7",
+    "0",
+    "012",
+    "0x1F",
+    "1_000",
+    "1:20",
+    "+5",
+    "1.5",
+    "1e3",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "true",
+    "False",
+    "~",
+    "null",
+    "Null",
+    "",
+    "2021-03-04",
+    "2021-03-04T05:06:07Z",
+    "=",
+    "<<",
+    "abc",
+    "'123'",
+    '"yes"',
+    "!!str 12",
+    "!!int '12'",
+    "! 12",
+    "[1, yes]",
+    "{a: ~}",
+    "é",
+    "12 monkeys",
+]
 
 
 def tags(node) -> list:
@@ -28,11 +63,25 @@ def test_tags_are_the_safe_loaders(scalar):
     assert tags(yaml.compose(source, Loader=_Loader)) == tags(yaml.compose(source, Loader=yaml.SafeLoader))
 
 
-@pytest.mark.parametrize("scalar, value", [
-    ("123", 123), ("012", 10), ("0x1F", 31), ("1_000", 1000), ("1:20", 80), ("1.5", 1.5),
-    ("yes", True), ("off", False), ("~", None), ("", None), ("2021-03-04", "2021-03-04"),
-    ("'123'", "123"), ("!!str 12", "12"), ("12 monkeys", "12 monkeys"),
-])
+@pytest.mark.parametrize(
+    "scalar, value",
+    [
+        ("123", 123),
+        ("012", 10),
+        ("0x1F", 31),
+        ("1_000", 1000),
+        ("1:20", 80),
+        ("1.5", 1.5),
+        ("yes", True),
+        ("off", False),
+        ("~", None),
+        ("", None),
+        ("2021-03-04", "2021-03-04"),
+        ("'123'", "123"),
+        ("!!str 12", "12"),
+        ("12 monkeys", "12 monkeys"),
+    ],
+)
 def test_values(scalar, value):
     doc = Document.from_text(f"---\nid: {scalar}\n---\n")
     assert doc.data == {"id": value} and type(doc.data["id"]) is type(value)

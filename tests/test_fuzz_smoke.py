@@ -12,7 +12,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import DATA, ROOT
 
 FUZZ = ROOT / "fuzz"
@@ -27,8 +26,9 @@ def _target():
 
 
 def _inputs() -> list:
-    files = sorted(p for p in [*REGRESSIONS.glob("*"), *(FUZZ / "corpus").glob("*")]
-                   if p.is_file() and p.name != "README.md")
+    files = sorted(
+        p for p in [*REGRESSIONS.glob("*"), *(FUZZ / "corpus").glob("*")] if p.is_file() and p.name != "README.md"
+    )
     return [pytest.param(p, id=f"{p.parent.name}/{p.name}") for p in files]
 
 
@@ -44,10 +44,25 @@ def test_short_fuzz_run(tmp_path):
     work = tmp_path / "corpus"
     shutil.copytree(FUZZ / "corpus", work)
     proc = subprocess.run(
-        [sys.executable, str(FUZZ / "fuzz_document.py"), str(work), "-max_total_time=10", "-timeout=10",
-         "-rss_limit_mb=2048", "-max_len=4096", f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            str(FUZZ / "fuzz_document.py"),
+            str(work),
+            "-max_total_time=10",
+            "-timeout=10",
+            "-rss_limit_mb=2048",
+            "-max_len=4096",
+            f"-artifact_prefix={tmp_path}/",
+            "-print_final_stats=1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     crashes = [p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-"))]
     assert proc.returncode == 0 and not crashes, (
-        f"fuzzing found {crashes}; save them in tests/data/fuzz-regressions/\n{proc.stderr[-3000:]}")
+        f"fuzzing found {crashes}; save them in tests/data/fuzz-regressions/\n{proc.stderr[-3000:]}"
+    )
     assert "Done" in proc.stderr

@@ -6,22 +6,34 @@ import json
 import shutil
 
 import pytest
-
 from conftest import SEEDS, index_rows
+
 from lint.text.urls import slugify
 
 
-def article(id: int, title: str, subject: str = "Health Studies", related=(), body: str = "",
-            url: str | None = None) -> str:
+def article(
+    id: int, title: str, subject: str = "Health Studies", related=(), body: str = "", url: str | None = None
+) -> str:
     slug = slugify(title)
-    lines = ["---", f"id: {id}", f"title: {title}", f"subject: {subject}",
-             f"url: {url or f'/learn/{slugify(subject)}/questions/{slug}'}", f"file_name: {slug}.md"]
+    lines = [
+        "---",
+        f"id: {id}",
+        f"title: {title}",
+        f"subject: {subject}",
+        f"url: {url or f'/learn/{slugify(subject)}/questions/{slug}'}",
+        f"file_name: {slug}.md",
+    ]
     for n, block in enumerate(related, 1):
         if block is None:  # leave a numbering gap
             continue
         rid, rtitle, rsubject, rurl = block
-        lines += [f"related_article{n}:", f"    id: {rid}", f"    title: {rtitle}", f"    subject: {rsubject}",
-                  f"    url: {rurl}"]
+        lines += [
+            f"related_article{n}:",
+            f"    id: {rid}",
+            f"    title: {rtitle}",
+            f"    subject: {rsubject}",
+            f"    url: {rurl}",
+        ]
     return "\n".join(lines + ["---", body])
 
 
@@ -47,16 +59,23 @@ def tree(write):
 
 
 def findings(hrlint, root, *paths: str, args=()):
-    result = hrlint("check", "--format", "json", "--select", "links", "--fail-on", "info", *args,
-                    *(paths or ["content"]), cwd=root)
+    result = hrlint(
+        "check", "--format", "json", "--select", "links", "--fail-on", "info", *args, *(paths or ["content"]), cwd=root
+    )
     assert result.exit_code in (0, 1), result.stderr
     return [(f["path"], f["rule"], f["line"], f["column"], f["field"]) for f in result.findings], result.findings
 
 
 def test_valid_links_are_clean(hrlint, tree):
-    root = tree(article(1, "A", related=[NALOXONE, STIGMA],
-                        body="See [naloxone](/learn/health-studies/questions/what-is-naloxone#how-to-use-it) "
-                             "and [stigma](stigma.md) and ![logo](naloxone.md).\n"))
+    root = tree(
+        article(
+            1,
+            "A",
+            related=[NALOXONE, STIGMA],
+            body="See [naloxone](/learn/health-studies/questions/what-is-naloxone#how-to-use-it) "
+            "and [stigma](stigma.md) and ![logo](naloxone.md).\n",
+        )
+    )
     assert findings(hrlint, root)[0] == []
 
 
@@ -74,8 +93,14 @@ def test_retitled_target_offers_a_safe_fix(hrlint, tree):
     root = tree(article(1, "A", related=[stale]))
     triples, raw = findings(hrlint, root)
     assert triples == [("content/a.md", "links/title-mismatch", 9, 12, "related_article1.title")]
-    assert raw[0]["fix"] == {"line": 9, "column": 12, "end_line": 9, "end_column": 27,
-                             "replacement": "What is naloxone?", "applicability": "safe"}
+    assert raw[0]["fix"] == {
+        "line": 9,
+        "column": 12,
+        "end_line": 9,
+        "end_column": 27,
+        "replacement": "What is naloxone?",
+        "applicability": "safe",
+    }
 
 
 def test_title_compared_without_whitespace_and_quote_styles(hrlint, tree):
@@ -85,8 +110,9 @@ def test_title_compared_without_whitespace_and_quote_styles(hrlint, tree):
 
 
 def test_wrong_id_subject_and_id_of_another_article(hrlint, tree):
-    root = tree(article(1, "A", related=[(99, NALOXONE[1], "Sociology", NALOXONE[3]),
-                                         (10, STIGMA[1], STIGMA[2], STIGMA[3])]))
+    root = tree(
+        article(1, "A", related=[(99, NALOXONE[1], "Sociology", NALOXONE[3]), (10, STIGMA[1], STIGMA[2], STIGMA[3])])
+    )
     assert findings(hrlint, root)[0] == [
         ("content/a.md", "links/id-mismatch", 8, 9, "related_article1.id"),
         ("content/a.md", "links/subject-mismatch", 10, 14, "related_article1.subject"),
@@ -119,13 +145,15 @@ def test_duplicate_articles_reported_on_both(hrlint, tree):
 
 
 def test_body_links_and_anchors(hrlint, tree):
-    body = ("[gone](/learn/health-studies/questions/what-is-narcan)\n"
-            "[bad anchor](/learn/health-studies/questions/what-is-naloxone#dosage)\n"
-            "[file](missing.md) [ok](naloxone.md#overview) [bad](naloxone.md#nope)\n"
-            '<a href="/learn/x/questions/y">x</a> <img src="img/none.png">\n\n'
-            "[ref]: /learn/nowhere\n"  # a definition cannot interrupt a paragraph
-            "`[code](/not/checked)` [mail](mailto:x@example.org) [web](https://example.org/x)\n"
-            "[here](#top)\n\n# Top\n")
+    body = (
+        "[gone](/learn/health-studies/questions/what-is-narcan)\n"
+        "[bad anchor](/learn/health-studies/questions/what-is-naloxone#dosage)\n"
+        "[file](missing.md) [ok](naloxone.md#overview) [bad](naloxone.md#nope)\n"
+        '<a href="/learn/x/questions/y">x</a> <img src="img/none.png">\n\n'
+        "[ref]: /learn/nowhere\n"  # a definition cannot interrupt a paragraph
+        "`[code](/not/checked)` [mail](mailto:x@example.org) [web](https://example.org/x)\n"
+        "[here](#top)\n\n# Top\n"
+    )
     text = article(1, "A", body=body)
     root = tree(text)
     triples, raw = findings(hrlint, root)
@@ -135,9 +163,15 @@ def test_body_links_and_anchors(hrlint, tree):
         hits = [(n, line.index(dest) + 1) for n, line in enumerate(lines, 1) if dest in line]
         return hits[occurrence]
 
-    broken = ["/learn/health-studies/questions/what-is-narcan",
-              "/learn/health-studies/questions/what-is-naloxone#dosage", "missing.md", "naloxone.md#nope",
-              "/learn/x/questions/y", "img/none.png", "/learn/nowhere"]
+    broken = [
+        "/learn/health-studies/questions/what-is-narcan",
+        "/learn/health-studies/questions/what-is-naloxone#dosage",
+        "missing.md",
+        "naloxone.md#nope",
+        "/learn/x/questions/y",
+        "img/none.png",
+        "/learn/nowhere",
+    ]
     assert [(line, column) for _, rule, line, column, _ in triples if rule == "links/body"] == [at(d) for d in broken]
     messages = [f["message"] for f in raw]
     assert "anchor `#dosage` matches no heading of `/learn/health-studies/questions/what-is-naloxone`" in messages
@@ -175,8 +209,13 @@ def test_no_cache_writes_nothing(hrlint, tree):
 
 
 def test_content_root_from_config(hrlint, write):
-    root = write({"hrlint.yaml": "content-root: site\nrules:\n  schema: off\n  consistency: off\n",
-                  "site/n.md": article(*NALOXONE[:3]), "drafts/a.md": article(1, "A", related=[NALOXONE])})
+    root = write(
+        {
+            "hrlint.yaml": "content-root: site\nrules:\n  schema: off\n  consistency: off\n",
+            "site/n.md": article(*NALOXONE[:3]),
+            "drafts/a.md": article(1, "A", related=[NALOXONE]),
+        }
+    )
     assert findings(hrlint, root, "drafts/a.md")[0] == []
 
 
@@ -186,34 +225,50 @@ def test_seeds_related_links_unresolved_until_declared(hrlint, tmp_path):
     (tmp_path / "hrlint.yaml").write_text("content-root: seeds\n")
     triples, _ = findings(hrlint, tmp_path, "seeds")
     assert [(p.split("/")[-1][:4], line) for p, rule, line, _, _ in triples if rule == "links/unresolved"] == [
-        ("000_", 31), ("000_", 37), ("000_", 43), ("001_", 31), ("001_", 37), ("001_", 43)]
-    urls = [f"/learn/{u}" for u in (
-        "sociology/questions/how-has-the-war-on-drugs-influenced-current-drug-policies-and-public-perception",
-        "criminal-or-civil-law/questions/what-are-the-main-criticisms-of-the-criminal-model-in-drug-policy",
-        "health-studies/questions/what-is-the-relationship-between-trauma-and-drug-abuse-and-how-can-it-be-addressed-in-policy",
-        "health-studies/questions/what-are-the-potential-risks-and-benefits-of-cannabis-use",
-        "psychology/questions/how-do-psychological-dimensions-influence-the-development-of-substance-use-disorders",
-        "health-studies/questions/what-are-the-characteristics-of-alcoholrelated-disorders")]
-    (tmp_path / "hrlint.yaml").write_text("content-root: seeds\nlinks:\n  known-urls:\n"
-                                          + "".join(f"    - {u}\n" for u in urls))
+        ("000_", 31),
+        ("000_", 37),
+        ("000_", 43),
+        ("001_", 31),
+        ("001_", 37),
+        ("001_", 43),
+    ]
+    urls = [
+        f"/learn/{u}"
+        for u in (
+            "sociology/questions/how-has-the-war-on-drugs-influenced-current-drug-policies-and-public-perception",
+            "criminal-or-civil-law/questions/what-are-the-main-criticisms-of-the-criminal-model-in-drug-policy",
+            "health-studies/questions/what-is-the-relationship-between-trauma-and-drug-abuse-and-how-can-it-be-addressed-in-policy",
+            "health-studies/questions/what-are-the-potential-risks-and-benefits-of-cannabis-use",
+            "psychology/questions/how-do-psychological-dimensions-influence-the-development-of-substance-use-disorders",
+            "health-studies/questions/what-are-the-characteristics-of-alcoholrelated-disorders",
+        )
+    ]
+    (tmp_path / "hrlint.yaml").write_text(
+        "content-root: seeds\nlinks:\n  known-urls:\n" + "".join(f"    - {u}\n" for u in urls)
+    )
     assert findings(hrlint, tmp_path, "seeds")[0] == []
 
 
 def test_sitemap_and_external_prefixes(hrlint, tree):
     gone = (5, "Gone", "Sociology", "/learn/sociology/questions/gone")
     other = (6, "Elsewhere", "Sociology", "/learn/archive/questions/elsewhere")
-    root = tree(article(1, "A", related=[gone, other]),
-                **{"sitemap.xml": '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                                  "<url><loc>https://example.org/learn/sociology/questions/gone/</loc></url></urlset>"})
-    (root / "hrlint.yaml").write_text("rules:\n  schema: off\n  consistency: off\nlinks:\n  sitemap: sitemap.xml\n"
-                                      "  external-prefixes: [/learn/archive/]\n")
+    root = tree(
+        article(1, "A", related=[gone, other]),
+        **{
+            "sitemap.xml": '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            "<url><loc>https://example.org/learn/sociology/questions/gone/</loc></url></urlset>"
+        },
+    )
+    (root / "hrlint.yaml").write_text(
+        "rules:\n  schema: off\n  consistency: off\nlinks:\n  sitemap: sitemap.xml\n"
+        "  external-prefixes: [/learn/archive/]\n"
+    )
     assert findings(hrlint, root)[0] == []
 
 
 def test_orphans_only_when_selected(hrlint, tree):
     root = tree(article(1, "A", related=[NALOXONE]))
-    result = hrlint("check", "--format", "json", "--select", "links/orphan", "--fail-on", "info", "content",
-                    cwd=root)
+    result = hrlint("check", "--format", "json", "--select", "links/orphan", "--fail-on", "info", "content", cwd=root)
     assert sorted(f["path"] for f in result.findings) == ["content/a.md", "content/stigma.md"]
     assert [f["rule"] for f in findings(hrlint, root)[1]] == []  # not part of `--select links`
     assert "links/orphan                 off" in hrlint("rules", cwd=root).stdout

@@ -53,8 +53,10 @@ def hrlint(venv: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_wheel_ships_the_data(venv):
-    code = ("import sysconfig; from lint.model.resources import data_dir; "
-            "print(sysconfig.get_paths()['purelib']); print(data_dir('schemas')); print(data_dir('rules'))")
+    code = (
+        "import sysconfig; from lint.model.resources import data_dir; "
+        "print(sysconfig.get_paths()['purelib']); print(data_dir('schemas')); print(data_dir('rules'))"
+    )
     # cwd outside the repo: `python -c` puts the cwd first on sys.path.
     lines = run_ok(bin_path(venv, "python"), "-c", code, cwd=venv).stdout.splitlines()
     site, schemas, rules = (Path(line).resolve() for line in lines)
@@ -107,7 +109,8 @@ def test_plugin_rule_reports_the_word(venv, tmp_path):
 
 def test_plugin_rule_takes_its_options_from_the_config(venv, tmp_path):
     (tmp_path / "hrlint.yaml").write_text(
-        "rules:\n  example/no-todo:\n    severity: error\n    word: FIXME\n", encoding="utf-8")
+        "rules:\n  example/no-todo:\n    severity: error\n    word: FIXME\n", encoding="utf-8"
+    )
     (tmp_path / "b.md").write_text("A TODO stays.\nFirst line\n  FIXME: dose\n", encoding="utf-8")
     result = hrlint(venv, "check", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr

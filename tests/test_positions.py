@@ -21,28 +21,35 @@ def locate(text: str, field: str | None, needle: str, occurrence: int = 0):
     return (*doc.lines.position(start), *doc.lines.position(end))
 
 
-@pytest.mark.parametrize("text, field, needle, expected", [
-    # plain, single line and multi-line (folded into spaces)
-    ("---\ntitle: Clean needles save lives\n---\n", "title", "needles", (2, 14, 2, 21)),
-    ("---\ntitle: first line\n  second addict line\n---\n", "title", "addict", (3, 10, 3, 16)),
-    # single-quoted with '' escapes
-    ("---\ntitle: 'It''s an addict''s word'\n---\n", "title", "addict", (2, 18, 2, 24)),
-    # double-quoted with escapes before the word
-    ('---\ntitle: "say \\"no\\" to \\u00e9 addict"\n---\n', "title", "addict", (2, 30, 2, 36)),
-    # literal block, with chomping and an indentation indicator
-    ("---\nanswer: |\n  one\n  two addict\n---\n", "answer", "addict", (4, 7, 4, 13)),
-    ("---\nanswer: |-\n  one\n\n  addict\n---\n", "answer", "addict", (5, 3, 5, 9)),
-    ("---\nanswer: |+2\n    indented addict\n\n---\n", "answer", "addict", (3, 14, 3, 20)),
-    # folded block with a comment on the header line and keep chomping
-    ("---\nanswer: >+  # note\n    alpha\n    beta addict\n\n---\n", "answer", "addict", (4, 10, 4, 16)),
-    # nested mapping value
-    ("---\nseo:\n  page_description: >-\n    A page about addicts.\n---\n", "seo.page_description", "addicts",
-     (4, 18, 4, 25)),
-    # non-ASCII: columns count characters, not bytes
-    ("---\ntitle: Café—“addict” naïve\n---\n", "title", "addict", (2, 14, 2, 20)),
-    # list items
-    ("---\nitems:\n  - first\n  - the addict\n---\n", "items[1]", "addict", (4, 9, 4, 15)),
-])
+@pytest.mark.parametrize(
+    "text, field, needle, expected",
+    [
+        # plain, single line and multi-line (folded into spaces)
+        ("---\ntitle: Clean needles save lives\n---\n", "title", "needles", (2, 14, 2, 21)),
+        ("---\ntitle: first line\n  second addict line\n---\n", "title", "addict", (3, 10, 3, 16)),
+        # single-quoted with '' escapes
+        ("---\ntitle: 'It''s an addict''s word'\n---\n", "title", "addict", (2, 18, 2, 24)),
+        # double-quoted with escapes before the word
+        ('---\ntitle: "say \\"no\\" to \\u00e9 addict"\n---\n', "title", "addict", (2, 30, 2, 36)),
+        # literal block, with chomping and an indentation indicator
+        ("---\nanswer: |\n  one\n  two addict\n---\n", "answer", "addict", (4, 7, 4, 13)),
+        ("---\nanswer: |-\n  one\n\n  addict\n---\n", "answer", "addict", (5, 3, 5, 9)),
+        ("---\nanswer: |+2\n    indented addict\n\n---\n", "answer", "addict", (3, 14, 3, 20)),
+        # folded block with a comment on the header line and keep chomping
+        ("---\nanswer: >+  # note\n    alpha\n    beta addict\n\n---\n", "answer", "addict", (4, 10, 4, 16)),
+        # nested mapping value
+        (
+            "---\nseo:\n  page_description: >-\n    A page about addicts.\n---\n",
+            "seo.page_description",
+            "addicts",
+            (4, 18, 4, 25),
+        ),
+        # non-ASCII: columns count characters, not bytes
+        ("---\ntitle: Café—“addict” naïve\n---\n", "title", "addict", (2, 14, 2, 20)),
+        # list items
+        ("---\nitems:\n  - first\n  - the addict\n---\n", "items[1]", "addict", (4, 9, 4, 15)),
+    ],
+)
 def test_scalar_styles(text, field, needle, expected):
     assert locate(text, field, needle) == expected
 
@@ -93,15 +100,18 @@ def test_body_after_front_matter():
     assert locate(text, None, "addict") == (5, 5, 5, 11)
 
 
-@pytest.mark.parametrize("body, hidden", [
-    ("Use `addict` here", "addict"),
-    ("```\naddict\n```\n", "addict"),
-    ("Text\n\n    addict in code\n", "addict"),
-    ("See [the page](/learn/addict-help) now", "addict"),
-    ("An <span class=\"addict\">x</span>", "addict"),
-    ("<!-- addict -->", "addict"),
-    ("[ref]: /learn/addict-help", "addict"),
-])
+@pytest.mark.parametrize(
+    "body, hidden",
+    [
+        ("Use `addict` here", "addict"),
+        ("```\naddict\n```\n", "addict"),
+        ("Text\n\n    addict in code\n", "addict"),
+        ("See [the page](/learn/addict-help) now", "addict"),
+        ('An <span class="addict">x</span>', "addict"),
+        ("<!-- addict -->", "addict"),
+        ("[ref]: /learn/addict-help", "addict"),
+    ],
+)
 def test_body_skips_code_html_and_link_destinations(body, hidden):
     doc = Document(path=__import__("pathlib").Path("a.md"), display="a.md", text=body)
     (region,) = prose_regions(doc, FIELDS)
@@ -125,7 +135,7 @@ def test_seed_answer_positions():
     a = region.text.index("drug users")
     line, column = doc.lines.position(region.source_span(a, a + 10)[0])
     assert line == 21
-    assert doc.lines.line_text(21)[column - 1:column - 1 + 10] == "drug users"
+    assert doc.lines.line_text(21)[column - 1 : column - 1 + 10] == "drug users"
     assert region.text.count("\n") == doc.lines.line_text(21).count("\\n")
 
 

@@ -25,12 +25,24 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-IGNORED_WHEN_COPYING = shutil.ignore_patterns(".git", ".hrlint_cache", "__pycache__", ".pytest_cache",
-                                              ".hypothesis", ".benchmarks", "build", "dist", "*.egg-info",
-                                              ".venv", "venv", ".tox")
+IGNORED_WHEN_COPYING = shutil.ignore_patterns(
+    ".git",
+    ".hrlint_cache",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    ".benchmarks",
+    "build",
+    "dist",
+    "*.egg-info",
+    ".venv",
+    "venv",
+    ".tox",
+)
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def _pre_commit_command() -> list[str]:
     try:
@@ -75,8 +87,13 @@ def _checkout_files(root: Path) -> list[str] | None:
     """Tracked and untracked (not ignored) files of the checkout, or None outside git."""
     if not (root / ".git").exists() or shutil.which("git") is None:
         return None
-    result = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=root, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if result.returncode != 0:
         return None
     return [name for name in result.stdout.split("\0") if name and (root / name).is_file()]
@@ -87,8 +104,13 @@ def _slug(text: str) -> str:
     return "-".join(re.sub(r"[^a-z0-9 ]", "", text.lower()).split())
 
 
-def article(id: int | str, title: str, answer: str = "Naloxone reverses an opioid overdose within minutes.",
-            subject: str = "Health Studies", related=()) -> str:
+def article(
+    id: int | str,
+    title: str,
+    answer: str = "Naloxone reverses an opioid overdose within minutes.",
+    subject: str = "Health Studies",
+    related=(),
+) -> str:
     """A small article that is valid against the default schema and the consistency rules.
     `related` holds (id, title, subject, url) tuples."""
     slug = _slug(title)
@@ -110,8 +132,13 @@ def article(id: int | str, title: str, answer: str = "Naloxone reverses an opioi
         f"url: {url(title, subject)}",
     ]
     for n, (rid, rtitle, rsubject, rurl) in enumerate(related, 1):
-        lines += [f"related_article{n}:", f"    id: {rid}", f"    title: {rtitle}", f"    subject: {rsubject}",
-                  f"    url: {rurl}"]
+        lines += [
+            f"related_article{n}:",
+            f"    id: {rid}",
+            f"    title: {rtitle}",
+            f"    subject: {rsubject}",
+            f"    url: {rurl}",
+        ]
     return "\n".join(lines + ["---", ""])
 
 
@@ -126,6 +153,7 @@ SHARING = (12, "Why use sterile equipment", "Health Studies", url("Why use steri
 
 # --- fixtures -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> dict[str, str]:
     """Environment of every git and pre-commit call: a private PRE_COMMIT_HOME shared by the
@@ -134,8 +162,14 @@ def env(tmp_path_factory) -> dict[str, str]:
     gitconfig = home / "gitconfig"
     gitconfig.write_text("", encoding="utf-8")
     base = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    base.update(PRE_COMMIT_HOME=str(home / "cache"), NO_COLOR="1", GIT_CONFIG_GLOBAL=str(gitconfig),
-                GIT_CONFIG_NOSYSTEM="1", PRE_COMMIT_COLOR="never", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    base.update(
+        PRE_COMMIT_HOME=str(home / "cache"),
+        NO_COLOR="1",
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+        GIT_CONFIG_NOSYSTEM="1",
+        PRE_COMMIT_COLOR="never",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+    )
     return base
 
 
@@ -175,8 +209,9 @@ def site(tmp_path, env, hook_repo) -> Path:
         ".pre-commit-config.yaml": yaml.safe_dump(config, sort_keys=False),
         "hrlint.yaml": "content-root: .\n",
         "content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING]),
-        "content/how-does-drug-checking-work.md": article(*TESTING[:2], answer="Test strips detect fentanyl.",
-                                                          related=[NALOXONE]),
+        "content/how-does-drug-checking-work.md": article(
+            *TESTING[:2], answer="Test strips detect fentanyl.", related=[NALOXONE]
+        ),
     }
     write(root, files)
     _commit_all(root, env, "two articles")
@@ -203,8 +238,16 @@ def pre_commit(site, env):
     command = _pre_commit_command()
 
     def run(hook: str = "hrlint", *args: str) -> tuple[int, str]:
-        return _checked(subprocess.run([*command, "run", hook, "--verbose", *args], cwd=site, env=env,
-                                       capture_output=True, text=True, timeout=900))
+        return _checked(
+            subprocess.run(
+                [*command, "run", hook, "--verbose", *args],
+                cwd=site,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+        )
 
     return run
 
@@ -216,10 +259,16 @@ def stage(root: Path, env: dict[str, str], files: dict[str, str]) -> None:
 
 # --- the manifest -------------------------------------------------------------------------------
 
+
 def test_manifest_is_valid(env):
     command = _pre_commit_command()
-    result = subprocess.run([*command, "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [*command, "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -239,9 +288,17 @@ def test_manifest_declares_both_hooks():
 
 # --- the hook on staged files ---------------------------------------------------------------------
 
+
 def test_clean_staged_change_passes(site, env, pre_commit):
-    stage(site, env, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
-                                                             answer="Naloxone is safe and easy to carry.")})
+    stage(
+        site,
+        env,
+        {
+            "content/what-is-naloxone.md": article(
+                *NALOXONE[:2], related=[TESTING], answer="Naloxone is safe and easy to carry."
+            )
+        },
+    )
     code, output = pre_commit()
     assert code == 0, output
     assert re.search(r"^hrlint\.+Passed$", output, re.M), output
@@ -252,8 +309,15 @@ def test_clean_staged_change_passes(site, env, pre_commit):
 
 
 def test_stigmatizing_answer_fails(site, env, pre_commit):
-    stage(site, env, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
-                                                             answer="Naloxone saves the lives of addicts.")})
+    stage(
+        site,
+        env,
+        {
+            "content/what-is-naloxone.md": article(
+                *NALOXONE[:2], related=[TESTING], answer="Naloxone saves the lives of addicts."
+            )
+        },
+    )
     code, output = pre_commit()
     assert code == 1, output
     assert re.search(r"^hrlint\.+Failed$", output, re.M), output
@@ -287,11 +351,15 @@ def test_related_url_that_points_nowhere_fails(site, env, pre_commit):
 
 
 def test_plain_text_articles_are_checked_other_text_files_are_not(site, env, pre_commit):
-    stage(site, env, {
-        "notes/old-essay.txt": "Outreach workers once called them addicts.\n",
-        "tools/export.py": "# exports articles written for addicts\n",
-        "data/terms.yaml": "old: addicts\n",
-    })
+    stage(
+        site,
+        env,
+        {
+            "notes/old-essay.txt": "Outreach workers once called them addicts.\n",
+            "tools/export.py": "# exports articles written for addicts\n",
+            "data/terms.yaml": "old: addicts\n",
+        },
+    )
     code, output = pre_commit()
     assert code == 1, output
     assert "notes/old-essay.txt:" in output
@@ -300,10 +368,23 @@ def test_plain_text_articles_are_checked_other_text_files_are_not(site, env, pre
 
 def test_unstaged_changes_are_not_checked(site, env, pre_commit):
     # pre-commit stashes what is not staged: only the staged content is seen.
-    stage(site, env, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
-                                                             answer="Naloxone is safe and easy to carry.")})
-    write(site, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
-                                                        answer="Naloxone saves the lives of addicts.")})
+    stage(
+        site,
+        env,
+        {
+            "content/what-is-naloxone.md": article(
+                *NALOXONE[:2], related=[TESTING], answer="Naloxone is safe and easy to carry."
+            )
+        },
+    )
+    write(
+        site,
+        {
+            "content/what-is-naloxone.md": article(
+                *NALOXONE[:2], related=[TESTING], answer="Naloxone saves the lives of addicts."
+            )
+        },
+    )
     code, output = pre_commit()
     assert code == 0, output
     assert "addicts" in (site / "content/what-is-naloxone.md").read_text(encoding="utf-8")  # restored
@@ -311,9 +392,16 @@ def test_unstaged_changes_are_not_checked(site, env, pre_commit):
 
 # --- the whole-tree hook --------------------------------------------------------------------------
 
+
 def test_whole_tree_hook_runs_in_manual_stage_on_unstaged_files(site, env, pre_commit):
-    write(site, {"content/how-does-drug-checking-work.md": article(*TESTING[:2], related=[NALOXONE],
-                                                                   answer="Test strips protect addicts.")})
+    write(
+        site,
+        {
+            "content/how-does-drug-checking-work.md": article(
+                *TESTING[:2], related=[NALOXONE], answer="Test strips protect addicts."
+            )
+        },
+    )
     _commit_all(site, env, "committed, nothing staged")
     code, output = pre_commit("hrlint-all", "--hook-stage", "manual")
     assert code == 1, output
@@ -323,13 +411,37 @@ def test_whole_tree_hook_runs_in_manual_stage_on_unstaged_files(site, env, pre_c
 
 # --- pre-commit try-repo (how a hook repository is tried before it is tagged) ---------------------
 
+
 def test_try_repo_with_explicit_files(site, env, hook_repo):
-    stage(site, env, {"content/what-is-naloxone.md": article(*NALOXONE[:2], related=[TESTING],
-                                                             answer="Naloxone saves the lives of addicts.")})
-    code, output = _checked(subprocess.run(
-        [*_pre_commit_command(), "try-repo", str(hook_repo), "hrlint", "--verbose",
-         "--files", "content/what-is-naloxone.md", "content/how-does-drug-checking-work.md", "hrlint.yaml"],
-        cwd=site, env=env, capture_output=True, text=True, timeout=900))
+    stage(
+        site,
+        env,
+        {
+            "content/what-is-naloxone.md": article(
+                *NALOXONE[:2], related=[TESTING], answer="Naloxone saves the lives of addicts."
+            )
+        },
+    )
+    code, output = _checked(
+        subprocess.run(
+            [
+                *_pre_commit_command(),
+                "try-repo",
+                str(hook_repo),
+                "hrlint",
+                "--verbose",
+                "--files",
+                "content/what-is-naloxone.md",
+                "content/how-does-drug-checking-work.md",
+                "hrlint.yaml",
+            ],
+            cwd=site,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    )
     assert code == 1, output
     assert "stigma/person-label" in output
     assert "in 1 of 2 files." in output  # hrlint.yaml is not a Markdown or text article

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import DATA, ROOT, SEEDS
+
 from lint.checks.principles import Statement, classify, load_principles, statements
 
 PRINCIPLES = load_principles()
@@ -40,14 +40,17 @@ def test_seed_002_legacy_wording_and_attribution(hrlint):
     assert all(f["severity"] == "warning" for f in findings)
     assert findings[5]["message"].startswith(
         'outdated wording of principle 2 (complexity): "severe abuse" became "severe use"; canonical text of '
-        'principle 2 (complexity): "Understands drug use as a complex')
+        'principle 2 (complexity): "Understands drug use as a complex'
+    )
 
 
 def test_seed_002_fixes(hrlint):
     findings = seed_findings(hrlint, "002_*")
     attribution = findings[0]["fix"]
     assert (attribution["replacement"], attribution["applicability"]) == (
-        "National Harm Reduction Coalition (NHRC)", "safe")
+        "National Harm Reduction Coalition (NHRC)",
+        "safe",
+    )
     first = findings[1]["fix"]  # the whole verbatim legacy statement -> the canonical text
     assert (first["line"], first["column"], first["end_line"]) == (17, 5, 17)
     assert first["replacement"] == PRINCIPLES.by_number(1).canonical
@@ -58,17 +61,25 @@ def test_seed_002_fixes(hrlint):
 def test_seed_000_only_the_completeness_note(hrlint):
     (finding,) = seed_findings(hrlint, "000_*")
     assert (finding["rule"], finding["line"], finding["column"], finding["severity"]) == (
-        "principles/completeness", 21, 335, "info")
+        "principles/completeness",
+        21,
+        335,
+        "info",
+    )
     assert "missing principle 6 (agency of PWUD)" in finding["message"]
-    assert ("item 5 -> 5 (voice), item 6 -> 7 (social inequalities), item 7 -> 8 (real harm)"
-            in finding["message"])
+    assert "item 5 -> 5 (voice), item 6 -> 7 (social inequalities), item 7 -> 8 (real harm)" in finding["message"]
 
 
 def test_require_verbatim_reports_paraphrases(hrlint, write):
-    root = write({"hrlint.yaml": "rules:\n  principles/paraphrase: {require-verbatim: true}\n",
-                  "a.txt": (SEEDS / next(p.name for p in SEEDS.iterdir() if p.name.startswith("000_"))).read_text()})
-    result = hrlint("check", "--format", "json", "--select", "principles/paraphrase", "--fail-on", "info",
-                    "a.txt", cwd=root)
+    root = write(
+        {
+            "hrlint.yaml": "rules:\n  principles/paraphrase: {require-verbatim: true}\n",
+            "a.txt": (SEEDS / next(p.name for p in SEEDS.iterdir() if p.name.startswith("000_"))).read_text(),
+        }
+    )
+    result = hrlint(
+        "check", "--format", "json", "--select", "principles/paraphrase", "--fail-on", "info", "a.txt", cwd=root
+    )
     assert len(result.findings) == 7
     assert result.findings[4]["message"].startswith("paraphrase of principle 5 (voice) in a list attributed to")
 
@@ -96,8 +107,9 @@ def list_findings(hrlint, write):
 def test_misquote_has_a_word_diff(list_findings):
     (m,) = [f for f in list_findings if f["rule"] == "principles/misquote"]
     assert (m["line"], m["column"], m["end_column"]) == (3, 110, 192)  # "heavy" .. where "clearly" is missing
-    assert m["message"].startswith("misquoted principle 2 (complexity): - heavy / + severe; "
-                                   "- (nothing) / + clearly; canonical text of principle 2")
+    assert m["message"].startswith(
+        "misquoted principle 2 (complexity): - heavy / + severe; - (nothing) / + clearly; canonical text of principle 2"
+    )
 
 
 def test_completeness_warning_names_missing_repeated_and_unmatched(list_findings):
@@ -105,9 +117,12 @@ def test_completeness_warning_names_missing_repeated_and_unmatched(list_findings
     assert (c["line"], c["column"], c["severity"]) == (1, 1, "warning")
     message = c["message"]
     assert message.startswith("the list of the coalition's principles has 4 items: missing principle 1 (acceptance)")
-    for part in ("repeated principle 4 (non-judgmental services)", "item(s) 4 match none of the eight",
-                 "Mapping: item 1 -> 2 (complexity), item 2 -> 4 (non-judgmental services), "
-                 "item 3 -> 4 (non-judgmental services)."):
+    for part in (
+        "repeated principle 4 (non-judgmental services)",
+        "item(s) 4 match none of the eight",
+        "Mapping: item 1 -> 2 (complexity), item 2 -> 4 (non-judgmental services), "
+        "item 3 -> 4 (non-judgmental services).",
+    ):
         assert part in message
 
 
@@ -117,22 +132,27 @@ def test_principles_attributed_to_another_body(list_findings):
     assert a["message"] == "these principles are the National Harm Reduction Coalition's, not `SAMHSA`'s"
 
 
-@pytest.mark.parametrize("text", [
-    "The National Harm Reduction Coalition publishes principles of harm reduction.",
-    "Harm Reduction Coalition staff trained volunteers in naloxone use.",  # old name, no principles
-    "Syringe services programs reduce HIV transmission among people who inject drugs.",
-    # verbatim quotations after an attribution clause
-    "As the National Harm Reduction Coalition puts it, harm reduction accepts, for better or worse, that licit "
-    "and illicit drug use is part of our world and chooses to work to minimize its harmful effects rather than "
-    "simply ignore or condemn them.",
-    "The coalition's principles state that harm reduction accepts, for better or worse, that licit and illicit "
-    "drug use is part of our world and chooses to work to minimize its harmful effects rather than simply "
-    "ignore or condemn them.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The National Harm Reduction Coalition publishes principles of harm reduction.",
+        "Harm Reduction Coalition staff trained volunteers in naloxone use.",  # old name, no principles
+        "Syringe services programs reduce HIV transmission among people who inject drugs.",
+        # verbatim quotations after an attribution clause
+        "As the National Harm Reduction Coalition puts it, harm reduction accepts, for better or worse, that licit "
+        "and illicit drug use is part of our world and chooses to work to minimize its harmful effects rather than "
+        "simply ignore or condemn them.",
+        "The coalition's principles state that harm reduction accepts, for better or worse, that licit and illicit "
+        "drug use is part of our world and chooses to work to minimize its harmful effects rather than simply "
+        "ignore or condemn them.",
+    ],
+)
 def test_no_finding(hrlint, write, text):
     root = write({"a.md": text + "\n"})
-    assert hrlint("check", "--format", "json", "--select", "principles", "--fail-on", "info", "a.md",
-                  cwd=root).findings == []
+    assert (
+        hrlint("check", "--format", "json", "--select", "principles", "--fail-on", "info", "a.md", cwd=root).findings
+        == []
+    )
 
 
 def test_explain_prints_all_eight(hrlint):
@@ -141,10 +161,13 @@ def test_explain_prints_all_eight(hrlint):
         assert f"  {p.number}. {p.name}: {p.canonical}" in text
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("One. Two.\n- item one\n3. item two", ["One.", "Two.", "item one", "item two"]),
-    ("Intro:\n\n1. **A**: x\n2. **B**: y", ["Intro:", "**A**: x", "**B**: y"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("One. Two.\n- item one\n3. item two", ["One.", "Two.", "item one", "item two"]),
+        ("Intro:\n\n1. **A**: x\n2. **B**: y", ["Intro:", "**A**: x", "**B**: y"]),
+    ],
+)
 def test_statements(text, expected):
     assert [s.text for s in statements(text)] == expected
 
@@ -155,6 +178,7 @@ def test_unrelated_prose_is_not_compared():
 
 
 # --- the labelled passages --------------------------------------------------------------------
+
 
 def test_accuracy_on_the_labelled_passages():
     import sys
@@ -176,23 +200,30 @@ def unrelated_passages() -> list:
 
 @pytest.mark.parametrize("text", unrelated_passages())
 def test_unrelated_passage_has_no_principle_finding(text):
-    from lint.workspace.config import Config
-    from lint.model.document import Document
     from lint.engine.runner import Linter
+    from lint.model.document import Document
+    from lint.workspace.config import Config
 
     config = Config(rules={"principles/paraphrase": {"require-verbatim": True}})
     linter = Linter(config, select=["principles"])
     assert linter.check(Document.from_text(text, "a.txt"), linter.context()) == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("As the National Harm Reduction Coalition puts it, harm reduction does not attempt to minimize or ignore "
-     "the real and tragic harm and danger associated with licit and illicit drug use.",
-     [("principles/legacy-wording", 1, 141)]),
-    ("As the National Harm Reduction Coalition puts it, harm reduction accepts, for better or worse, that illicit "
-     "drug use is part of our world and chooses to work to minimize its harmful effects rather than ignore them.",
-     [("principles/misquote", 1, 101)]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "As the National Harm Reduction Coalition puts it, harm reduction does not attempt to minimize or ignore "
+            "the real and tragic harm and danger associated with licit and illicit drug use.",
+            [("principles/legacy-wording", 1, 141)],
+        ),
+        (
+            "As the National Harm Reduction Coalition puts it, harm reduction accepts, for better or worse, that illicit "
+            "drug use is part of our world and chooses to work to minimize its harmful effects rather than ignore them.",
+            [("principles/misquote", 1, 101)],
+        ),
+    ],
+)
 def test_quotation_after_an_attribution_clause(hrlint, write, text, expected):
     root = write({"a.md": text + "\n"})
     result = hrlint("check", "--format", "json", "--select", "principles", "--fail-on", "info", "a.md", cwd=root)

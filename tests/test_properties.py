@@ -14,12 +14,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import DATA, ROOT, SEEDS
-from lint.workspace.config import Config
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from lint.model.document import Document
 from lint.model.positions import LineIndex
+from lint.workspace.config import Config
 
 _spec = importlib.util.spec_from_file_location("fuzz_document", ROOT / "fuzz" / "fuzz_document.py")
 fuzz_document = importlib.util.module_from_spec(_spec)
@@ -33,10 +34,42 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(Healt
 
 # --- raw bytes ------------------------------------------------------------------------------------
 
-FRAGMENTS = [b"---\n", b"---\r\n", b"---\r", b"+++\n", b"{\n", b"}\n", b"title: ", b"answer: >-\n  ", b"|+2\n",
-             b"- ", b"&a ", b"*a", b"!!python/object ", b"'", b'"', b"\\n", b"\t", b"\r", b"\r\n", b"\xef\xbb\xbf",
-             b"\xff\xfe", b"\x00", b"\xe9", b"\xc3\xa9", b"addicts ", b"clean needles ", b"<!-- hrlint-disable -->",
-             b"# hrlint-disable-next-line\n", b"```\n", b"    code\n", b"[x](y)", b"\xe2\x80\xa8", b"\x85", b"#"]
+FRAGMENTS = [
+    b"---\n",
+    b"---\r\n",
+    b"---\r",
+    b"+++\n",
+    b"{\n",
+    b"}\n",
+    b"title: ",
+    b"answer: >-\n  ",
+    b"|+2\n",
+    b"- ",
+    b"&a ",
+    b"*a",
+    b"!!python/object ",
+    b"'",
+    b'"',
+    b"\\n",
+    b"\t",
+    b"\r",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\x00",
+    b"\xe9",
+    b"\xc3\xa9",
+    b"addicts ",
+    b"clean needles ",
+    b"<!-- hrlint-disable -->",
+    b"# hrlint-disable-next-line\n",
+    b"```\n",
+    b"    code\n",
+    b"[x](y)",
+    b"\xe2\x80\xa8",
+    b"\x85",
+    b"#",
+]
 RAW = st.one_of(
     st.binary(max_size=400),
     st.lists(st.sampled_from(FRAGMENTS) | st.binary(max_size=8), max_size=40).map(b"".join),
@@ -51,11 +84,46 @@ def test_any_bytes_read_without_exception_and_spans_inside(data):
 
 # --- generated articles ---------------------------------------------------------------------------
 
-WORDS = ["addicts", "substance abuse", "clean needles", "drug users", "naloxone", "harm reduction", "people",
-         "Café", "日本語", "é", "<script>", "&amp;", "::error::", "%0A", "]]>", "\u2028", "emoji 🙂", "tab\tx"]
+WORDS = [
+    "addicts",
+    "substance abuse",
+    "clean needles",
+    "drug users",
+    "naloxone",
+    "harm reduction",
+    "people",
+    "Café",
+    "日本語",
+    "é",
+    "<script>",
+    "&amp;",
+    "::error::",
+    "%0A",
+    "]]>",
+    "\u2028",
+    "emoji 🙂",
+    "tab\tx",
+]
 TEXT = st.lists(st.sampled_from(WORDS) | st.text(max_size=6), min_size=0, max_size=6).map(" ".join)
-KEYS = st.sampled_from(["title", "question", "answer", "article_title", "id", "url", "file_name", "subject",
-                        "_schema", "seo", "related_article1", "x", "1", "true", "title"])
+KEYS = st.sampled_from(
+    [
+        "title",
+        "question",
+        "answer",
+        "article_title",
+        "id",
+        "url",
+        "file_name",
+        "subject",
+        "_schema",
+        "seo",
+        "related_article1",
+        "x",
+        "1",
+        "true",
+        "title",
+    ]
+)
 
 
 def scalar(style: str, text: str) -> str:
@@ -97,15 +165,19 @@ _LINTERS: dict = {}
 
 def _lint(root: Path, fmt_list=("json", "sarif")):
     """Lint one folder with a Linter built once (rule data loads once per test session)."""
-    from lint.report import FORMATS
     from lint.engine.runner import Linter
+    from lint.report import FORMATS
 
     if "linter" not in _LINTERS:
         _LINTERS["linter"] = Linter(Config(root=root.parent), use_cache=False)
     linter = _LINTERS["linter"]
     report = linter.run([root], root)
-    out = {fmt: FORMATS[fmt](report, color=False, quiet=False, statistics=False, sources=report.sources,
-                             rules=linter.available, cwd=root) for fmt in fmt_list}
+    out = {
+        fmt: FORMATS[fmt](
+            report, color=False, quiet=False, statistics=False, sources=report.sources, rules=linter.available, cwd=root
+        )
+        for fmt in fmt_list
+    }
     return report, out
 
 
@@ -138,6 +210,7 @@ def test_generated_articles_positions_and_reports(tmp_path_factory, docs):
 
 
 # --- --jobs ---------------------------------------------------------------------------------------
+
 
 def _has_jobs(hrlint) -> bool:
     return "--jobs" in hrlint("check", "--help").stdout

@@ -10,7 +10,7 @@ import pytest
 
 from lint.engine.registry import ENTRY_POINT_GROUP, RuleError, entry_points, load_rules
 
-PLUGIN_MODULE = '''
+PLUGIN_MODULE = """
 from lint.engine.registry import Rule
 
 
@@ -23,7 +23,7 @@ class Shout(Rule):
 
 
 RULES = [Shout]
-'''
+"""
 
 
 def importlib_entry_points(group: str) -> list[tuple[str, str]]:
@@ -54,9 +54,12 @@ def test_the_installed_distributions_give_what_importlib_metadata_gives(group):
 
 
 def test_entry_point_files_are_read_like_importlib_metadata(dists):
-    dists("first", "shout_rules-1.0.dist-info",
-          "# a comment\n[console_scripts]\nshout = shout_rules.cli:main\n\n"
-          "[hrlint.rules]\n# another comment\nshout = shout_rules:RULES [extra]\n  quiet=shout_rules.q:RULES\n")
+    dists(
+        "first",
+        "shout_rules-1.0.dist-info",
+        "# a comment\n[console_scripts]\nshout = shout_rules.cli:main\n\n"
+        "[hrlint.rules]\n# another comment\nshout = shout_rules:RULES [extra]\n  quiet=shout_rules.q:RULES\n",
+    )
     dists("first", "Other.Rules-2.0.dist-info", "[hrlint.rules]\nother = other_rules:RULES\n")
     dists("first", "no_entries-1.0.dist-info", None)
     dists("first", "legacy_rules-0.1-py3.11.egg-info", "[hrlint.rules]\nlegacy = legacy_rules:RULES\n")
@@ -65,8 +68,12 @@ def test_entry_point_files_are_read_like_importlib_metadata(dists):
     found = sorted(entry_points(ENTRY_POINT_GROUP))
     assert found == importlib_entry_points(ENTRY_POINT_GROUP)
     plugins = [e for e in found if not e[1].startswith("lint.")]
-    assert plugins == [("legacy", "legacy_rules:RULES"), ("other", "other_rules:RULES"),
-                       ("quiet", "shout_rules.q:RULES"), ("shout", "shout_rules:RULES [extra]")]
+    assert plugins == [
+        ("legacy", "legacy_rules:RULES"),
+        ("other", "other_rules:RULES"),
+        ("quiet", "shout_rules.q:RULES"),
+        ("shout", "shout_rules:RULES [extra]"),
+    ]
 
 
 def test_a_plugin_found_this_way_is_loaded(dists, tmp_path):
@@ -80,9 +87,14 @@ def test_a_plugin_found_this_way_is_loaded(dists, tmp_path):
     assert "stigma/person-label" in rules
 
 
-@pytest.mark.parametrize("value, why", [("missing_module_xyz:RULES", "No module named 'missing_module_xyz'"),
-                                        ("os:NO_SUCH_ATTRIBUTE", "has no attribute 'NO_SUCH_ATTRIBUTE'"),
-                                        ("not a reference!", "not an entry point reference")])
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("missing_module_xyz:RULES", "No module named 'missing_module_xyz'"),
+        ("os:NO_SUCH_ATTRIBUTE", "has no attribute 'NO_SUCH_ATTRIBUTE'"),
+        ("not a reference!", "not an entry point reference"),
+    ],
+)
 def test_a_broken_plugin_reference_is_a_rule_error(dists, value, why):
     dists("first", "broken-1.0.dist-info", f"[hrlint.rules]\nbroken = {value}\n")
     with pytest.raises(RuleError, match=f"cannot load rule plugin broken .*{why}"):

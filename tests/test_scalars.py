@@ -89,10 +89,12 @@ CASES = [
     ('k: "a\\tb"', "a\tb", ["a", "\\t", "b"]),
     ('k: "\\"q\\" \\\\ \\/"', '"q" \\ /', ['\\"', "q", '\\"', " ", "\\\\", " ", "\\/"]),
     ('k: "\\x41\\u00e9\\U0001F600"', "Aé\U0001f600", ["\\x41", "\\u00e9", "\\U0001F600"]),
-    ('k: "\\0\\a\\b\\e\\f\\r\\v\\n"', "\0\x07\x08\x1b\x0c\r\x0b\n",
-     ["\\0", "\\a", "\\b", "\\e", "\\f", "\\r", "\\v", "\\n"]),
-    ('k: "\\N\\_\\L\\P\\ \\\t."', "\x85\xa0\u2028\u2029 \t.",
-     ["\\N", "\\_", "\\L", "\\P", "\\ ", "\\\t", "."]),
+    (
+        'k: "\\0\\a\\b\\e\\f\\r\\v\\n"',
+        "\0\x07\x08\x1b\x0c\r\x0b\n",
+        ["\\0", "\\a", "\\b", "\\e", "\\f", "\\r", "\\v", "\\n"],
+    ),
+    ('k: "\\N\\_\\L\\P\\ \\\t."', "\x85\xa0\u2028\u2029 \t.", ["\\N", "\\_", "\\L", "\\P", "\\ ", "\\\t", "."]),
     ('k: "  a\t "', "  a\t ", list("  a\t ")),
     ('k: "a\n  b"', "a b", ["a", "\n  ", "b"]),
     ('k: "a  \n\n   b"', "a\nb", ["a", "\n", "b"]),
@@ -122,15 +124,17 @@ CASES = [
     # folded
     ("k: >\n  a\n  b\n", "a b\n", ["a", "\n  ", "b", "\n"]),
     ("k: >-\n  a\n  b\n\n  c\n", "a b\nc", ["a", "\n  ", "b", "\n", "c"]),
-    ("k: >\n  a\n  b\n\n  c\n    d\n  e\n", "a b\nc\n  d\ne\n",
-     ["a", "\n  ", "b", "\n", "c", "\n", " ", " ", "d", "\n", "e", "\n"]),
+    (
+        "k: >\n  a\n  b\n\n  c\n    d\n  e\n",
+        "a b\nc\n  d\ne\n",
+        ["a", "\n  ", "b", "\n", "c", "\n", " ", " ", "d", "\n", "e", "\n"],
+    ),
     ("k: >-  # a comment\n  a\n  b\n", "a b", ["a", "\n  ", "b"]),
     ("k: >+\n  a\n\n", "a\n\n", ["a", "\n", "\n"]),
     ("- >-2\n     a\n    b\n", "   a\n  b", [" ", " ", " ", "a", "\n", " ", " ", "b"]),
     ("k: >2-\n    a\n  b\n", "  a\nb", [" ", " ", "a", "\n", "b"]),
     ("k: >\n\n\n  a\n", "\n\na\n", ["\n", "\n", "a", "\n"]),
-    ("k: >\n  a\tb\n  \tc\n  d\n", "a\tb\n\tc\nd\n",
-     ["a", "\t", "b", "\n", "\t", "c", "\n", "d", "\n"]),
+    ("k: >\n  a\tb\n  \tc\n  d\n", "a\tb\n\tc\nd\n", ["a", "\t", "b", "\n", "\t", "c", "\n", "d", "\n"]),
     ("k: >\r\n  a\r\n  b\r\n\r\n  c\r\n", "a b\nc\n", ["a", "\r\n  ", "b", "\r\n", "c", "\r\n"]),
     ("k: >\n  é—\n  “”\n", "é— “”\n", ["é", "—", "\n  ", "“", "”", "\n"]),
     ("k: >\n  a \n  b\n", "a  b\n", ["a", " ", "\n  ", "b", "\n"]),
@@ -149,7 +153,7 @@ def test_tab_escape_span_offsets():
     node = target(text)
     starts, ends = map_node(text, node)
     assert (starts[1], ends[1]) == (7, 9)
-    assert text[starts[0]:ends[0]] == "a" and text[starts[2]:ends[2]] == "b"
+    assert text[starts[0] : ends[0]] == "a" and text[starts[2] : ends[2]] == "b"
 
 
 def test_folded_space_covers_line_break():
@@ -157,7 +161,7 @@ def test_folded_space_covers_line_break():
     node = target(text)
     starts, ends = map_node(text, node)
     i = node.value.index(" ")
-    assert "\n" in text[starts[i]:ends[i]]
+    assert "\n" in text[starts[i] : ends[i]]
     assert ends[i - 1] <= starts[i] and ends[i] <= starts[i + 1]
 
 
@@ -165,16 +169,16 @@ DOCUMENTS = [
     "a: b\nc: [d, 'e', \"f\"]\n",
     "- x\n- {y: z}\n- \n- ''\n- \"\"\n",
     "k:\n",
-    "a:\n  b: |\n  c: 1\n",              # indentation below the collection: empty
+    "a:\n  b: |\n  c: 1\n",  # indentation below the collection: empty
     "a:\n  b: |+\n\n  c: 1\n",
     "- - |2\n      x\n  - >1-\n     y\n",  # indicators relative to nested sequences
-    "k: |2+\n\n\n",                       # explicit indentation, no content
+    "k: |2+\n\n\n",  # explicit indentation, no content
     "? |\n  key\n: >\n  val\n",
     "[ plain\n  multi , x ]\n",
-    "k: !<tag:yaml.org,2002:str> v\nj: !local &a1 \"q\"\nl: *a1\n",
+    'k: !<tag:yaml.org,2002:str> v\nj: !local &a1 "q"\nl: *a1\n',
     "k: >\n\n  \n  a\n    \n  b\n\n",
     "--- >\n  a\n  b\n...\n",
-    "--- \"a\n  b\"\n",
+    '--- "a\n  b"\n',
     'k: "\\\n  a"\nl: "a\\\n\n  b"\nm: "\\\n"\n',
     "k: 1\r\nl: |\r\n   x\r\n  \r\n   y\r\n",
     "k:\t\tv  \t# comment\n",
@@ -197,18 +201,21 @@ def test_misaligned_marks_never_give_wrong_offsets():
     assert map_scalar(" k: abc", 3, 6, None, "abc") is None
 
 
-@pytest.mark.parametrize("args", [
-    ("k: abc", 3, 6, None, "abd"),            # value mismatch
-    ("k: abc", 3, 6, "?", "abc"),             # unknown style
-    ("k: abc", 3, 60, None, "abc"),           # span out of range
-    ("k: 'abc", 3, 7, "'", "abc"),            # missing closing quote
-    ('k: "\\q"', 3, 7, '"', "q"),             # unknown escape
-    ('k: "\\x4"', 3, 8, '"', "x"),            # short hex escape
-    ("k: |0\n  a\n", 3, 10, "|", "a\n"),      # invalid indentation indicator
-    ("k: | x\n", 3, 7, "|", ""),              # junk after the header
-    ("k: abc", 3, 6, "|", "abc"),             # style does not match the source
-    (None, 0, 0, None, ""),                   # not even a string
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("k: abc", 3, 6, None, "abd"),  # value mismatch
+        ("k: abc", 3, 6, "?", "abc"),  # unknown style
+        ("k: abc", 3, 60, None, "abc"),  # span out of range
+        ("k: 'abc", 3, 7, "'", "abc"),  # missing closing quote
+        ('k: "\\q"', 3, 7, '"', "q"),  # unknown escape
+        ('k: "\\x4"', 3, 8, '"', "x"),  # short hex escape
+        ("k: |0\n  a\n", 3, 10, "|", "a\n"),  # invalid indentation indicator
+        ("k: | x\n", 3, 7, "|", ""),  # junk after the header
+        ("k: abc", 3, 6, "|", "abc"),  # style does not match the source
+        (None, 0, 0, None, ""),  # not even a string
+    ],
+)
 def test_unmappable_returns_none(args):
     assert map_scalar(*args) is None
 
@@ -223,18 +230,21 @@ def test_seed_file():
         starts, ends = map_node(text, node)
         check_spans(text, node, (starts, ends))
         for i, ch in enumerate(node.value):
-            piece = text[starts[i]:ends[i]]
+            piece = text[starts[i] : ends[i]]
             if not ch.isspace() and not (node.style == '"' and piece.startswith("\\")):
                 assert piece == ch
 
 
-@pytest.mark.parametrize("style,text", [
-    (None, "k: " + "plain words " * 90000 + "end"),
-    ("'", "k: '" + "it''s é " * 130000 + "'"),
-    ('"', 'k: "' + "ab\\tc é " * 120000 + '"'),
-    ("|", "k: |\n" + "  line of text é\n" * 65000),
-    (">", "k: >\n" + ("  " + "word " * 100 + "\n") * 2000),
-])
+@pytest.mark.parametrize(
+    "style,text",
+    [
+        (None, "k: " + "plain words " * 90000 + "end"),
+        ("'", "k: '" + "it''s é " * 130000 + "'"),
+        ('"', 'k: "' + "ab\\tc é " * 120000 + '"'),
+        ("|", "k: |\n" + "  line of text é\n" * 65000),
+        (">", "k: >\n" + ("  " + "word " * 100 + "\n") * 2000),
+    ],
+)
 def test_one_megabyte_scalar_maps(style, text):
     """Large scalars map completely (speed is measured in bench/, not asserted here)."""
     node = target(text)
@@ -247,9 +257,40 @@ def test_one_megabyte_scalar_maps(style, text):
 # property test: whatever PyYAML emits maps back exactly
 
 ALPHABET = st.sampled_from(
-    list("abcxyzABC019") + [" ", " ", "  ", "\t", "\n", "\n\n", "'", '"', "\\", "#", ":", "-",
-                             ",", "[", "]", "{", "}", "&", "!", "*", "|", ">", "?", "%", "@",
-                             "é", "—", "“", "”", "\u2028", "\x85"]
+    list("abcxyzABC019")
+    + [
+        " ",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\n\n",
+        "'",
+        '"',
+        "\\",
+        "#",
+        ":",
+        "-",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "&",
+        "!",
+        "*",
+        "|",
+        ">",
+        "?",
+        "%",
+        "@",
+        "é",
+        "—",
+        "“",
+        "”",
+        "\u2028",
+        "\x85",
+    ]
 )
 TEXTS = st.lists(ALPHABET, max_size=30).map("".join)
 

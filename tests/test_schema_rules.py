@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import DATA
 
 
 def check(hrlint, name: str, *extra: str):
     """Schema and consistency findings (the related links of these copies point outside the tree)."""
-    return hrlint("check", "--format", "json", "--ignore", "links", *extra, DATA / "schema" / name,
-                  cwd=DATA / "schema")
+    return hrlint("check", "--format", "json", "--ignore", "links", *extra, DATA / "schema" / name, cwd=DATA / "schema")
 
 
 def test_valid_copy_is_clean(hrlint):
@@ -36,21 +34,41 @@ def test_every_default_schema_keyword(hrlint):
     ]
 
 
-@pytest.mark.parametrize("line, rule, message, field", [
-    (1, "schema/required", "missing required field `author`", None),
-    (4, "schema/type", "`id` must be a whole number (the article's numeric id), found text `72015`", "id"),
-    (5, "schema/format", "`date` must be a date written YYYY-MM-DD, found text `2024-13-01`", "date"),
-    (11, "schema/pattern", "`seo.title` must read `QuickTakes | <subject>`, found text `Health Studies`",
-     "seo.title"),
-    (12, "schema/constraint", "`seo.page_description` is 10 characters long; it must be at least 50",
-     "seo.page_description"),
-    (13, "schema/unknown-key", "unknown field `seo.page_descripton`; did you mean `page_description`?",
-     "seo.page_descripton"),
-    (21, "schema/required", "missing required field `related_article1.subject`", "related_article1"),
-    (24, "schema/pattern", "`related_article1.url` must start with /learn/<subject>/questions/ followed by "
-     "the article's slug (lowercase letters, digits and hyphens), found text "
-     "`/health-studies/what-are-the-potential-risks`", "related_article1.url"),
-])
+@pytest.mark.parametrize(
+    "line, rule, message, field",
+    [
+        (1, "schema/required", "missing required field `author`", None),
+        (4, "schema/type", "`id` must be a whole number (the article's numeric id), found text `72015`", "id"),
+        (5, "schema/format", "`date` must be a date written YYYY-MM-DD, found text `2024-13-01`", "date"),
+        (
+            11,
+            "schema/pattern",
+            "`seo.title` must read `QuickTakes | <subject>`, found text `Health Studies`",
+            "seo.title",
+        ),
+        (
+            12,
+            "schema/constraint",
+            "`seo.page_description` is 10 characters long; it must be at least 50",
+            "seo.page_description",
+        ),
+        (
+            13,
+            "schema/unknown-key",
+            "unknown field `seo.page_descripton`; did you mean `page_description`?",
+            "seo.page_descripton",
+        ),
+        (21, "schema/required", "missing required field `related_article1.subject`", "related_article1"),
+        (
+            24,
+            "schema/pattern",
+            "`related_article1.url` must start with /learn/<subject>/questions/ followed by "
+            "the article's slug (lowercase letters, digits and hyphens), found text "
+            "`/health-studies/what-are-the-potential-risks`",
+            "related_article1.url",
+        ),
+    ],
+)
 def test_messages_name_the_field(hrlint, line, rule, message, field):
     findings = [f for f in check(hrlint, "keywords.md", "--select", "schema").findings if f["line"] == line]
     assert [(f["rule"], f["message"], f["field"]) for f in findings] == [(rule, message, field)]
@@ -105,34 +123,57 @@ def test_consistency_rules(hrlint):
     ]
     by_rule = {(f["rule"], f["line"]): f for f in result.findings}
     assert by_rule[("consistency/file-name", 17)]["suggestions"] == [
-        "what-are-the-characteristics-of-alcoholrelated-disorders.md"]
+        "what-are-the-characteristics-of-alcoholrelated-disorders.md"
+    ]
     assert by_rule[("consistency/url-slug", 18)]["suggestions"] == [
-        "/learn/sociology/questions/what-are-the-characteristics-of-alcoholrelated-disorders"]
+        "/learn/sociology/questions/what-are-the-characteristics-of-alcoholrelated-disorders"
+    ]
     assert by_rule[("consistency/subject", 18)]["message"] == (
-        "the url's subject segment `sociology` does not match subject `Health Studies` "
-        "(expected `health-studies`)")
+        "the url's subject segment `sociology` does not match subject `Health Studies` (expected `health-studies`)"
+    )
 
 
-@pytest.mark.parametrize("title, slug", [
-    ("What are the characteristics of alcohol-related disorders?",
-     "what-are-the-characteristics-of-alcoholrelated-disorders"),
-    ("What are harm reduction strategies, and how do they differ?", "what-are-harm-reduction-strategies-and-how-do-they-differ"),
-    ("Café  naïve — résumé", "cafe-naive-resume"),
-])
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        (
+            "What are the characteristics of alcohol-related disorders?",
+            "what-are-the-characteristics-of-alcoholrelated-disorders",
+        ),
+        (
+            "What are harm reduction strategies, and how do they differ?",
+            "what-are-harm-reduction-strategies-and-how-do-they-differ",
+        ),
+        ("Café  naïve — résumé", "cafe-naive-resume"),
+    ],
+)
 def test_slug_rule_from_the_seeds(title, slug):
     from lint.text.urls import slugify
 
     assert slugify(title) == slug
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("parse-errors.md", [("schema/syntax", 2, 8,
-                          "invalid YAML front matter: found unexpected end of stream "
-                          "(while scanning a quoted scalar)")]),
-    ("unclosed.md", [("schema/syntax", 1, 1,
-                      "front matter opened with `---` is never closed; add a closing fence line")]),
-    ("list.md", [("schema/type", 1, 1, "front matter must be a mapping of fields, found a list")]),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        (
+            "parse-errors.md",
+            [
+                (
+                    "schema/syntax",
+                    2,
+                    8,
+                    "invalid YAML front matter: found unexpected end of stream (while scanning a quoted scalar)",
+                )
+            ],
+        ),
+        (
+            "unclosed.md",
+            [("schema/syntax", 1, 1, "front matter opened with `---` is never closed; add a closing fence line")],
+        ),
+        ("list.md", [("schema/type", 1, 1, "front matter must be a mapping of fields, found a list")]),
+    ],
+)
 def test_unparsable_front_matter(hrlint, name, expected):
     result = check(hrlint, name)
     assert [(f["rule"], f["line"], f["column"], f["message"]) for f in result.findings] == expected
@@ -141,9 +182,12 @@ def test_unparsable_front_matter(hrlint, name, expected):
 def test_duplicate_keys_reported_at_the_second_key(hrlint):
     result = check(hrlint, "duplicate.md", "--select", "schema/duplicate-key")
     assert [(f["line"], f["column"], f["end_column"], f["field"]) for f in result.findings] == [
-        (6, 3, 8, "seo.title"), (7, 1, 6, "title")]
+        (6, 3, 8, "seo.title"),
+        (7, 1, 6, "title"),
+    ]
     assert result.findings[1]["message"] == (
-        "duplicate key `title`: YAML keeps only the last value, so the earlier one is silently lost")
+        "duplicate key `title`: YAML keeps only the last value, so the earlier one is silently lost"
+    )
 
 
 def test_yaml_tags_are_never_constructed(hrlint):
@@ -154,6 +198,7 @@ def test_yaml_tags_are_never_constructed(hrlint):
 
 
 # --- the compiled fast path agrees with jsonschema --------------------------------------------
+
 
 def _front_matters():
     from lint.model.document import Document
@@ -188,14 +233,17 @@ def test_fast_validator_agrees_with_jsonschema():
     assert checked > 500
 
 
-@pytest.mark.parametrize("schema", [
-    {"type": "object", "dependentRequired": {"a": ["b"]}},  # 2019-09 keyword
-    {"type": "object", "properties": {"a": {"$ref": "#/$defs/x", "minLength": 2}}, "$defs": {"x": {}}},
-    {"type": "array", "items": [{"type": "string"}]},
-    {"properties": {"a": {"$ref": "https://example.com/remote.json"}}},
-    {"properties": {"a": {"$id": "https://example.com/a", "type": "string"}}},
-    {"unevaluatedProperties": False},
-])
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "dependentRequired": {"a": ["b"]}},  # 2019-09 keyword
+        {"type": "object", "properties": {"a": {"$ref": "#/$defs/x", "minLength": 2}}, "$defs": {"x": {}}},
+        {"type": "array", "items": [{"type": "string"}]},
+        {"properties": {"a": {"$ref": "https://example.com/remote.json"}}},
+        {"properties": {"a": {"$id": "https://example.com/a", "type": "string"}}},
+        {"unevaluatedProperties": False},
+    ],
+)
 def test_fast_validator_declines_keywords_whose_meaning_changed(schema):
     import jsonschema
 

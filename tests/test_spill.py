@@ -10,15 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import make_corpus  # noqa: E402
 
-from lint.store import spill as spill_module  # noqa: E402
 from lint.engine import runner  # noqa: E402
 from lint.model.document import Document  # noqa: E402
+from lint.store import spill as spill_module  # noqa: E402
 from lint.store.spill import Spill, restore, snapshot  # noqa: E402
 
 DOCUMENTS = {
@@ -26,7 +25,7 @@ DOCUMENTS = {
     "seed principles": (ROOT / "seeds" / "004_38e9ecda3d403766.txt").read_bytes(),
     "block scalars and duplicate key": b"---\ntitle: a\ntitle: |\n  two\n  lines\nlist:\n  - 'x'\n  - {a: 1}\n---\nbody\n",
     "broken yaml": b"---\ntitle: [unclosed\n---\n",
-    "toml": b"+++\ntitle = \"T\"\n+++\nbody\n",
+    "toml": b'+++\ntitle = "T"\n+++\nbody\n',
     "json": b'{\n  "title": "T"\n}\nbody\n',
     "bom and crlf": b"\xef\xbb\xbf---\r\ntitle: x\r\n---\r\n",
     "utf-16": "\ufeff---\ntitle: x\n---\n".encode("utf-16-le"),
@@ -108,12 +107,15 @@ def test_no_spill_where_the_temporary_folder_cannot_be_written(tmp_path, monkeyp
     assert Spill.create(frozenset(["a.md"]), 2) is None
 
 
-@pytest.mark.parametrize(("free", "jobs", "budget"), [
-    (100 * 2**30, 1, spill_module.MAX_BYTES),
-    (100 * 2**30, 4, spill_module.MAX_BYTES // 4),
-    (400 * 2**20, 1, 100 * 2**20),  # a quarter of the free space
-    (400 * 2**20, 2, 50 * 2**20),
-])
+@pytest.mark.parametrize(
+    ("free", "jobs", "budget"),
+    [
+        (100 * 2**30, 1, spill_module.MAX_BYTES),
+        (100 * 2**30, 4, spill_module.MAX_BYTES // 4),
+        (400 * 2**20, 1, 100 * 2**20),  # a quarter of the free space
+        (400 * 2**20, 2, 50 * 2**20),
+    ],
+)
 def test_the_budget_is_shared_by_the_processes(tmp_path, monkeypatch, free, jobs, budget):
     monkeypatch.setattr(spill_module.tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(spill_module.shutil, "disk_usage", lambda folder: shutil._ntuple_diskusage(0, 0, free))
@@ -123,6 +125,7 @@ def test_the_budget_is_shared_by_the_processes(tmp_path, monkeypatch, free, jobs
 
 
 # --- in a run ---------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 import pytest
 import yaml
-
 from conftest import DATA, ROOT
+
 from lint.checks.stigma import build_catalog
-from lint.text.words import keep_case
 from lint.model.findings import Severity
+from lint.text.words import keep_case
 
 CATALOG = yaml.safe_load((ROOT / "rules" / "stigma.yaml").read_text(encoding="utf-8"))
 ENTRIES = {e["id"]: e for e in CATALOG["entries"]}
@@ -22,9 +21,11 @@ def matched(text: str) -> list[tuple[str, str, Severity]]:
 
 
 def example_cases(kind: str) -> list:
-    return [pytest.param(entry["id"], example, id=f"{entry['id']}-{kind}{i}")
-            for entry in CATALOG["entries"]
-            for i, example in enumerate(entry.get("examples", {}).get(kind, []))]
+    return [
+        pytest.param(entry["id"], example, id=f"{entry['id']}-{kind}{i}")
+        for entry in CATALOG["entries"]
+        for i, example in enumerate(entry.get("examples", {}).get(kind, []))
+    ]
 
 
 @pytest.mark.parametrize("entry_id, sentence", example_cases("flag"))
@@ -39,9 +40,9 @@ def test_catalog_pass_examples(entry_id, sentence):
 
 @pytest.mark.parametrize("entry_id, pair", example_cases("fix"))
 def test_catalog_fix_examples(entry_id, pair):
-    from lint.workspace.config import Config
-    from lint.model.document import Document
     from lint.engine.runner import Linter
+    from lint.model.document import Document
+    from lint.workspace.config import Config
 
     linter = Linter(Config(), select=["stigma"])
     doc = Document.from_text(pair["from"], "a.md")
@@ -49,7 +50,7 @@ def test_catalog_fix_examples(entry_id, pair):
     assert fixes, f"no fix offered for {pair['from']!r}"
     text = pair["from"]
     for fix in sorted(fixes, key=lambda f: f.start, reverse=True):
-        text = text[:fix.start] + fix.replacement + text[fix.end:]
+        text = text[: fix.start] + fix.replacement + text[fix.end :]
     assert text == pair["to"]
 
 
@@ -57,32 +58,39 @@ def test_one_pattern_for_the_whole_catalog():
     assert catalog.pattern is not None and catalog.pattern.source.count("(?<![\\w-])") == 1
 
 
-@pytest.mark.parametrize("text, found", [
-    ("An ADDICT.", ["ADDICT"]),
-    ("Addicts and addicts", ["Addicts", "addicts"]),
-    ("İstanbul addict", ["addict"]),  # lower-casing changes the length: the re.I pattern is used
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("An ADDICT.", ["ADDICT"]),
+        ("Addicts and addicts", ["Addicts", "addicts"]),
+        ("İstanbul addict", ["addict"]),  # lower-casing changes the length: the re.I pattern is used
+    ],
+)
 def test_terms_match_in_any_case(text, found):
     assert [text[a:b] for a, b, *_ in catalog.matches(text)] == found
 
 
 # --- behaviour --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "The National Institute on Drug Abuse funds this research.",
-    "The Substance Abuse and Mental Health Services Administration runs the helpline.",
-    "She found support in Alcoholics Anonymous and Narcotics Anonymous.",
-    "Mothers Against Drunk Driving campaigns for safer roads.",
-    "Child abuse and elder abuse are reported to the police.",
-    "Clean water and clean energy are public goods.",
-    "Collect a clean-catch urine sample.",
-    "Create a user account; end users can reset it.",
-    "People who use drugs deserve respect.",
-    "Babies with neonatal abstinence syndrome need care.",
-    "Relapse prevention is part of treatment.",
-    "Binge drinking is common on campus.",
-    "An alcoholic beverage is served.",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The National Institute on Drug Abuse funds this research.",
+        "The Substance Abuse and Mental Health Services Administration runs the helpline.",
+        "She found support in Alcoholics Anonymous and Narcotics Anonymous.",
+        "Mothers Against Drunk Driving campaigns for safer roads.",
+        "Child abuse and elder abuse are reported to the police.",
+        "Clean water and clean energy are public goods.",
+        "Collect a clean-catch urine sample.",
+        "Create a user account; end users can reset it.",
+        "People who use drugs deserve respect.",
+        "Babies with neonatal abstinence syndrome need care.",
+        "Relapse prevention is part of treatment.",
+        "Binge drinking is common on campus.",
+        "An alcoholic beverage is served.",
+    ],
+)
 def test_hard_negatives(text):
     assert [m for m in matched(text) if m[2] >= Severity.WARNING] == []
 
@@ -106,14 +114,16 @@ def test_case_is_kept():
 def test_matches_across_line_breaks_and_literal_newlines(hrlint, write):
     root = write({"a.md": "---\nanswer: >-\n    It helps drug\n    users.\\n\\nSubstance abuse is named.\n---\n"})
     result = hrlint("check", "--format", "json", "--select", "stigma", "a.md", cwd=root)
-    assert [(f["rule"], f["line"], f["column"], f["end_line"], f["end_column"], f["field"])
-            for f in result.findings] == [
+    assert [
+        (f["rule"], f["line"], f["column"], f["end_line"], f["end_column"], f["field"]) for f in result.findings
+    ] == [
         ("stigma/person-label", 3, 14, 4, 10, "answer"),
         ("stigma/abuse", 4, 15, 4, 30, "answer"),
     ]
 
 
 # --- the seeds --------------------------------------------------------------------------------
+
 
 def seed_findings(hrlint, pattern: str):
     path = next((ROOT / "seeds").glob(pattern))
@@ -158,14 +168,21 @@ def test_seed_fixes_and_suggestions(hrlint):
     path = next((ROOT / "seeds").glob("002_*"))
     findings = hrlint("check", "--format", "json", "--select", "stigma", path).findings
     by_line = {(f["line"], f["column"]): f for f in findings}
-    assert by_line[(36, 28)]["fix"] == {"line": 36, "column": 28, "end_line": 36, "end_column": 43,
-                                        "replacement": "substance use", "applicability": "safe"}
+    assert by_line[(36, 28)]["fix"] == {
+        "line": 36,
+        "column": 28,
+        "end_line": 36,
+        "end_column": 43,
+        "replacement": "substance use",
+        "applicability": "safe",
+    }
     assert by_line[(30, 266)]["fix"]["replacement"] == "sterile needles"
     assert by_line[(32, 293)]["suggestions"][0] == "person with a substance use disorder"
     assert by_line[(32, 293)]["fix"]["applicability"] == "unsafe"
 
 
 # --- configuration ----------------------------------------------------------------------------
+
 
 def run_config(hrlint, write, config: str, text: str):
     root = write({"hrlint.yaml": config, "a.md": text})
@@ -181,18 +198,25 @@ def test_config_adds_an_exception(hrlint, write):
 def test_config_disables_and_reweights_entries(hrlint, write):
     text = "Drug users and addicts.\n"
     config = "stigma:\n  disable: [drug-user, bare-users]\n  severity: {addict: info}\n"
-    assert [(f["column"], f["severity"]) for f in run_config(hrlint, write, config, text).findings] == [
-        (16, "info")]
+    assert [(f["column"], f["severity"]) for f in run_config(hrlint, write, config, text).findings] == [(16, "info")]
 
 
 def test_config_adds_entries_and_catalogs(hrlint, write):
-    write({"extra.yaml": "entries:\n  - {id: tweaky, rule: stigma/slang, terms: [tweaky], severity: warning,"
-                                " message: Slang., alternatives: [person who uses methamphetamine]}\n"})
-    config = ("stigma:\n  catalogs: [extra.yaml]\n  entries:\n"
-              "    - {id: dopey, rule: stigma/slang, terms: [dopey], severity: error, message: Slang.}\n")
+    write(
+        {
+            "extra.yaml": "entries:\n  - {id: tweaky, rule: stigma/slang, terms: [tweaky], severity: warning,"
+            " message: Slang., alternatives: [person who uses methamphetamine]}\n"
+        }
+    )
+    config = (
+        "stigma:\n  catalogs: [extra.yaml]\n  entries:\n"
+        "    - {id: dopey, rule: stigma/slang, terms: [dopey], severity: error, message: Slang.}\n"
+    )
     result = run_config(hrlint, write, config, "A tweaky and dopey person.\n")
     assert [(f["rule"], f["column"], f["severity"]) for f in result.findings] == [
-        ("stigma/slang", 3, "warning"), ("stigma/slang", 14, "error")]
+        ("stigma/slang", 3, "warning"),
+        ("stigma/slang", 14, "error"),
+    ]
     assert result.findings[0]["suggestions"] == ["person who uses methamphetamine"]
 
 
@@ -206,13 +230,18 @@ def test_config_quoted_severity(hrlint, write):
     assert [f["severity"] for f in result.findings] == ["warning"]
 
 
-@pytest.mark.parametrize("config, message", [
-    ("stigma:\n  disable: [no-such-entry]\n", "unknown catalog entry `no-such-entry`"),
-    ("stigma:\n  entries:\n    - {id: x, rule: stigma/nope, terms: [x], severity: error, message: m}\n",
-     "stigma catalog entry `x`: `stigma/nope` is not a stigma rule (known: stigma/abuse, "),
-    ("stigma:\n  colour: red\n", "unknown key `stigma.colour`"),
-    ("stigma:\n  catalogs: [missing.yaml]\n", "cannot read stigma catalog"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ("stigma:\n  disable: [no-such-entry]\n", "unknown catalog entry `no-such-entry`"),
+        (
+            "stigma:\n  entries:\n    - {id: x, rule: stigma/nope, terms: [x], severity: error, message: m}\n",
+            "stigma catalog entry `x`: `stigma/nope` is not a stigma rule (known: stigma/abuse, ",
+        ),
+        ("stigma:\n  colour: red\n", "unknown key `stigma.colour`"),
+        ("stigma:\n  catalogs: [missing.yaml]\n", "cannot read stigma catalog"),
+    ],
+)
 def test_bad_stigma_config_is_a_usage_error(hrlint, write, config, message):
     result = run_config(hrlint, write, config, "x\n")
     assert result.exit_code == 2
@@ -220,6 +249,7 @@ def test_bad_stigma_config_is_a_usage_error(hrlint, write, config, message):
 
 
 # --- the labelled evaluation set --------------------------------------------------------------
+
 
 def test_precision_and_recall_on_the_evaluation_set():
     import sys
@@ -253,11 +283,14 @@ def test_blockquote_is_a_quotation():
     assert m[1] == "addicts" and m[2] == Severity.INFO
 
 
-@pytest.mark.parametrize("text", [
-    "She reported an abuse of power by the officer.",
-    "Domestic abuse services are open all night.",
-    "Habit formation takes about two months.",
-    "I am addicted to coffee.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She reported an abuse of power by the officer.",
+        "Domestic abuse services are open all night.",
+        "Habit formation takes about two months.",
+        "I am addicted to coffee.",
+    ],
+)
 def test_other_senses_are_not_warnings(text):
     assert [m for m in matched(text) if m[2] >= Severity.WARNING] == []

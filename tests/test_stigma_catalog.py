@@ -23,8 +23,15 @@ SOURCES = CATALOG["sources"]
 EXCEPTIONS = [x["phrase"] for x in CATALOG["exceptions"]]
 
 RULES = {
-    "stigma/person-label", "stigma/slang", "stigma/abuse", "stigma/clean-dirty", "stigma/equipment",
-    "stigma/treatment", "stigma/recovery", "stigma/newborn", "stigma/framing",
+    "stigma/person-label",
+    "stigma/slang",
+    "stigma/abuse",
+    "stigma/clean-dirty",
+    "stigma/equipment",
+    "stigma/treatment",
+    "stigma/recovery",
+    "stigma/newborn",
+    "stigma/framing",
 }
 SEVERITIES = {"error", "warning", "info"}
 REQUIRED = ("id", "rule", "terms", "severity", "message", "alternatives", "sources", "examples")
@@ -32,17 +39,58 @@ CONTEXT_KEYS = {"near", "window", "not_before", "not_after", "figurative_after"}
 
 # One representative surface form per flaggable row of the research catalog (rows 1-52).
 RESEARCH_ROWS = {
-    1: "addicts", 2: "addicted", 3: "former addict", 4: "substance abuser", 5: "substance abuse",
-    6: "drugs of abuse", 7: "junkie", 8: "crackhead", 9: "druggie", 10: "dope fiend", 11: "meth head",
-    12: "pothead", 13: "drug users", 14: "iv drug users", 15: "alcoholic", 16: "alcoholism",
-    17: "alcoholic liver disease", 18: "drunkard", 19: "got clean", 20: "dirty addict", 21: "dirty urine",
-    22: "failed a drug test", 23: "clean needles", 24: "dirty needles", 25: "sharing works", 26: "drug habit",
-    27: "a drug problem", 28: "hit rock bottom", 29: "relapse", 30: "fell off the wagon", 31: "enabler",
-    32: "opioid replacement therapy", 33: "methadone maintenance", 34: "medication-assisted treatment",
-    35: "detox center", 36: "rehab", 37: "addicted babies", 38: "drug of choice", 39: "recreational drug use",
-    40: "clean and sober", 41: "drug-free treatment", 42: "dope sick", 43: "strung out", 44: "non-compliant",
-    45: "treatment failure", 46: "hardcore addict", 47: "self-help group", 48: "drug overdose",
-    49: "drinking binge", 50: "drug dealer", 51: "drug offender", 52: "marijuana",
+    1: "addicts",
+    2: "addicted",
+    3: "former addict",
+    4: "substance abuser",
+    5: "substance abuse",
+    6: "drugs of abuse",
+    7: "junkie",
+    8: "crackhead",
+    9: "druggie",
+    10: "dope fiend",
+    11: "meth head",
+    12: "pothead",
+    13: "drug users",
+    14: "iv drug users",
+    15: "alcoholic",
+    16: "alcoholism",
+    17: "alcoholic liver disease",
+    18: "drunkard",
+    19: "got clean",
+    20: "dirty addict",
+    21: "dirty urine",
+    22: "failed a drug test",
+    23: "clean needles",
+    24: "dirty needles",
+    25: "sharing works",
+    26: "drug habit",
+    27: "a drug problem",
+    28: "hit rock bottom",
+    29: "relapse",
+    30: "fell off the wagon",
+    31: "enabler",
+    32: "opioid replacement therapy",
+    33: "methadone maintenance",
+    34: "medication-assisted treatment",
+    35: "detox center",
+    36: "rehab",
+    37: "addicted babies",
+    38: "drug of choice",
+    39: "recreational drug use",
+    40: "clean and sober",
+    41: "drug-free treatment",
+    42: "dope sick",
+    43: "strung out",
+    44: "non-compliant",
+    45: "treatment failure",
+    46: "hardcore addict",
+    47: "self-help group",
+    48: "drug overdose",
+    49: "drinking binge",
+    50: "drug dealer",
+    51: "drug offender",
+    52: "marijuana",
 }
 
 
@@ -79,6 +127,7 @@ def by_entry(fn):
 
 # --- file level -------------------------------------------------------------------------------
 
+
 def test_top_level():
     assert CATALOG["version"] == 1
     assert CATALOG["language"] == "en"
@@ -112,13 +161,40 @@ def test_bare_users_only_in_a_drug_passage_and_only_as_info():
 
 def test_never_flag_bare_generic_words():
     # the research and alex's history: these words alone are mostly innocent
-    for word in ["user", "habit", "clean", "dirty", "works", "rig", "rigs", "enable", "enabling",
-                 "slip", "lapse", "fiend", "drunk", "sober", "sobriety", "abstinent", "abstinence", "misuse",
-                 "addiction", "overdose", "binge", "detox", "dealer", "problem", "resistant", "splitting", "junky"]:
+    for word in [
+        "user",
+        "habit",
+        "clean",
+        "dirty",
+        "works",
+        "rig",
+        "rigs",
+        "enable",
+        "enabling",
+        "slip",
+        "lapse",
+        "fiend",
+        "drunk",
+        "sober",
+        "sobriety",
+        "abstinent",
+        "abstinence",
+        "misuse",
+        "addiction",
+        "overdose",
+        "binge",
+        "detox",
+        "dealer",
+        "problem",
+        "resistant",
+        "splitting",
+        "junky",
+    ]:
         assert word not in TERM_TO_ENTRY, f"bare {word!r} must not be a term"
 
 
 # --- sources ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("key", sorted(SOURCES))
 def test_source_has_title_and_url(key):
@@ -129,6 +205,7 @@ def test_source_has_title_and_url(key):
 
 
 # --- exceptions -------------------------------------------------------------------------------
+
 
 def test_enough_exceptions():
     assert len(EXCEPTIONS) >= 40
@@ -141,17 +218,20 @@ def test_exceptions_are_non_empty_and_unique_ignoring_case():
     assert all(set(x) <= {"phrase", "note"} for x in CATALOG["exceptions"])
 
 
-@pytest.mark.parametrize("phrase, term", [
-    ("National Institute on Drug Abuse", "drug abuse"),
-    ("Substance Abuse and Mental Health Services Administration", "substance abuse"),
-    ("National Institute on Alcohol Abuse and Alcoholism", "alcoholism"),
-    ("Alcoholics Anonymous", "alcoholics"),
-    ("Vancouver Area Network of Drug Users", "drug users"),
-    ("Marijuana Anonymous", "marijuana"),
-    ("relapse prevention", "relapse"),
-    ("alcoholic beverage", "alcoholic"),
-    ("Mainstreaming Addiction Treatment (MAT) Act", "mat"),
-])
+@pytest.mark.parametrize(
+    "phrase, term",
+    [
+        ("National Institute on Drug Abuse", "drug abuse"),
+        ("Substance Abuse and Mental Health Services Administration", "substance abuse"),
+        ("National Institute on Alcohol Abuse and Alcoholism", "alcoholism"),
+        ("Alcoholics Anonymous", "alcoholics"),
+        ("Vancouver Area Network of Drug Users", "drug users"),
+        ("Marijuana Anonymous", "marijuana"),
+        ("relapse prevention", "relapse"),
+        ("alcoholic beverage", "alcoholic"),
+        ("Mainstreaming Addiction Treatment (MAT) Act", "mat"),
+    ],
+)
 def test_exceptions_shield_terms_they_contain(phrase, term):
     """Exceptions win over entries: the phrase contains the term, and no unshielded term remains."""
     assert norm(phrase) in {norm(p) for p in EXCEPTIONS}
@@ -159,13 +239,24 @@ def test_exceptions_shield_terms_they_contain(phrase, term):
     assert term_hits(phrase) == []
 
 
-@pytest.mark.parametrize("phrase", ["neonatal abstinence syndrome", "binge drinking", "clean-catch", "non-alcoholic",
-                                    "drunk driving", "Mothers Against Drunk Driving", "relapse prevention"])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "neonatal abstinence syndrome",
+        "binge drinking",
+        "clean-catch",
+        "non-alcoholic",
+        "drunk driving",
+        "Mothers Against Drunk Driving",
+        "relapse prevention",
+    ],
+)
 def test_required_fixed_expressions_are_exceptions(phrase):
     assert norm(phrase) in {norm(p) for p in EXCEPTIONS}
 
 
 # --- entries ----------------------------------------------------------------------------------
+
 
 @by_entry
 def test_entry_has_required_keys(entry):
@@ -271,6 +362,7 @@ def test_pass_examples_are_explained_by_the_data(entry):
 
 # --- the seeds --------------------------------------------------------------------------------
 
+
 def seed(pattern: str) -> str:
     return next((ROOT / "seeds").glob(pattern)).read_text(encoding="utf-8")
 
@@ -280,11 +372,18 @@ def test_canonical_principles_contain_no_term():
     assert term_hits(seed("004_*")) == []
 
 
-@pytest.mark.parametrize("term, entry_id", [
-    ("drug users", "drug-user"), ("addicts", "addict"), ("clean needles", "clean-equipment"),
-    ("clean needle", "clean-equipment"), ("iv drug users", "injection-drug-user"),
-    ("substance abuse", "substance-abuse"), ("severe abuse", "severe-abuse"),
-])
+@pytest.mark.parametrize(
+    "term, entry_id",
+    [
+        ("drug users", "drug-user"),
+        ("addicts", "addict"),
+        ("clean needles", "clean-equipment"),
+        ("clean needle", "clean-equipment"),
+        ("iv drug users", "injection-drug-user"),
+        ("substance abuse", "substance-abuse"),
+        ("severe abuse", "severe-abuse"),
+    ],
+)
 def test_outdated_wording_of_seed_002_is_covered(term, entry_id):
     assert TERM_TO_ENTRY.get(term) == entry_id
     assert term in {t for t, _, _ in term_hits(seed("002_*"))}
@@ -298,11 +397,12 @@ def test_seed_004_principle_lines_are_pass_examples():
 
 # --- own words --------------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not RESEARCH.exists(), reason="research notes not available")
 @by_entry
 def test_message_is_not_copied_from_the_research(entry):
     research = norm(re.sub(r"[*_`|\[\]]", " ", RESEARCH.read_text(encoding="utf-8")))
     words = norm(entry["message"]).split()
     for i in range(len(words) - 6):
-        chunk = " ".join(words[i:i + 7])
+        chunk = " ".join(words[i : i + 7])
         assert chunk not in research, f"message copies {chunk!r} from the research notes"

@@ -38,7 +38,7 @@ def test_yaml_comment_covers_nested_fields(run, hrlint, write):
 
 
 def test_hash_inside_a_value_is_not_a_comment(run):
-    result = run("---\nid: \"x # hrlint-disable schema\"\n---\n")
+    result = run('---\nid: "x # hrlint-disable schema"\n---\n')
     assert result.triples() == [("schema/type", 2, 5)]
 
 
@@ -55,24 +55,26 @@ def test_unused_suppression_of_a_disabled_rule_is_not_reported(run):
 
 
 def test_body_comments_are_parsed():
-    from lint.model.document import Document
     from lint.engine.suppress import collect
+    from lint.model.document import Document
 
-    doc = Document.from_text("---\nid: 1\n---\n<!-- hrlint-disable-next-line stigma -- quoted -->\n"
-                             "text\n<!-- hrlint-disable principles/misquote -->\nmore\n"
-                             "<!-- hrlint-enable principles/misquote -->\nend\n<!-- hrlint-disable -->\n")
+    doc = Document.from_text(
+        "---\nid: 1\n---\n<!-- hrlint-disable-next-line stigma -- quoted -->\n"
+        "text\n<!-- hrlint-disable principles/misquote -->\nmore\n"
+        "<!-- hrlint-enable principles/misquote -->\nend\n<!-- hrlint-disable -->\n"
+    )
     found = [(s.rules, s.first_line, s.last_line, s.field) for s in collect(doc)]
     assert found == [(["stigma"], 5, 5, None), (["principles/misquote"], 6, 8, None), ([], 10, 11, None)]
 
 
 def test_body_suppression_hides_a_body_finding():
     """Disable-next-line, disable/enable ranges and an unused comment, with an in-test body rule."""
-    from lint.workspace.config import Config
     from lint.engine.context import Context
-    from lint.model.document import Document
-    from lint.model.findings import Severity
     from lint.engine.registry import Rule
     from lint.engine.runner import Linter
+    from lint.model.document import Document
+    from lint.model.findings import Severity
+    from lint.workspace.config import Config
 
     class Word(Rule):
         id = "test/word"
@@ -89,10 +91,15 @@ def test_body_suppression_hides_a_body_finding():
     linter = Linter(Config(), select=["suppression"])
     linter.rules = [Word(), *linter.rules]
     linter.enabled_ids |= {"test/word"}
-    text = ("<!-- hrlint-disable-next-line test -->\nbad one\nbad two\n"
-            "<!-- hrlint-disable test/word -->\nbad three\n<!-- hrlint-enable test/word -->\nbad four\n"
-            "<!-- hrlint-disable-next-line test/word -->\nclean\n")
+    text = (
+        "<!-- hrlint-disable-next-line test -->\nbad one\nbad two\n"
+        "<!-- hrlint-disable test/word -->\nbad three\n<!-- hrlint-enable test/word -->\nbad four\n"
+        "<!-- hrlint-disable-next-line test/word -->\nclean\n"
+    )
     doc = Document.from_text(text, "a.md")
     findings = linter.check(doc, Context(Config()))
     assert [(f.rule, f.line, f.column) for f in findings] == [
-        ("test/word", 3, 1), ("test/word", 7, 1), ("suppression/unused", 8, 1)]
+        ("test/word", 3, 1),
+        ("test/word", 7, 1),
+        ("suppression/unused", 8, 1),
+    ]

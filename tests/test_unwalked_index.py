@@ -12,7 +12,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT, index_rows
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -71,8 +70,12 @@ def linked_pair(site):
     """(article, an article it links to) as paths relative to the site."""
     rows = {path: fields for path, fields in index_rows(site).items() if fields}
     by_url = {fields[2]: path for path, fields in rows.items()}
-    return next((path, by_url[url]) for path, fields in sorted(rows.items())
-                for url in fields[7] if by_url.get(url) not in (None, path))
+    return next(
+        (path, by_url[url])
+        for path, fields in sorted(rows.items())
+        for url in fields[7]
+        if by_url.get(url) not in (None, path)
+    )
 
 
 def test_unchanged_tree_is_not_walked(hrlint, site, walks):
@@ -103,7 +106,8 @@ def test_checked_file_edited_in_place_is_read_again(hrlint, site, walks):
     found = check(hrlint, site, article)
     assert walks == []
     assert [f["message"] for f in found if f["rule"] == "links/duplicate-article"] == [
-        f"`id` {rows[target][1]!r} is also used by {target}"]
+        f"`id` {rows[target][1]!r} is also used by {target}"
+    ]
     assert found == check(hrlint, site, article, cache=False)
 
 
@@ -127,13 +131,13 @@ def test_added_file_means_its_folder_is_walked_again(hrlint, site, walks):
 def replace_by_rename(path):
     """What editors that save atomically do: write a new file, rename it over the old one."""
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(path.read_text(encoding="utf-8").replace("\ntitle: >-\n  ", "\ntitle: >-\n  Renamed ", 1),
-                         encoding="utf-8")
+    temporary.write_text(
+        path.read_text(encoding="utf-8").replace("\ntitle: >-\n  ", "\ntitle: >-\n  Renamed ", 1), encoding="utf-8"
+    )
     os.replace(temporary, path)
 
 
-@pytest.mark.parametrize("change, rule", [(replace_by_rename, "links/title-mismatch"),
-                                          (os.unlink, "links/unresolved")])
+@pytest.mark.parametrize("change, rule", [(replace_by_rename, "links/title-mismatch"), (os.unlink, "links/unresolved")])
 def test_link_target_changed_in_its_folder_is_seen(hrlint, site, walks, change, rule):
     article, target = linked_pair(site)
     change(site / target)

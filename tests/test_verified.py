@@ -10,9 +10,9 @@ import json
 import jsonschema
 import pytest
 
-from lint.store import schemas
 from lint.checks import principles, stigma
 from lint.model.resources import parse_yaml
+from lint.store import schemas
 from lint.store.verified import KEEP_PARSED, PARSED_DIR, VERIFIED_FILE, Verified
 
 SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}, "date": {"type": "string", "format": "date"}}}
@@ -20,9 +20,13 @@ SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}, "date": {"
 
 @pytest.fixture
 def site(write):
-    return write({"hrlint.yaml": "default-schema: mini\nschema-dirs: [schemas]\n",
-                  "schemas/mini.schema.json": json.dumps(SCHEMA),
-                  "a.md": "---\nid: 1\ndate: 2024-02-30\n---\n&nbsp;\n"})
+    return write(
+        {
+            "hrlint.yaml": "default-schema: mini\nschema-dirs: [schemas]\n",
+            "schemas/mini.schema.json": json.dumps(SCHEMA),
+            "a.md": "---\nid: 1\ndate: 2024-02-30\n---\n&nbsp;\n",
+        }
+    )
 
 
 @pytest.fixture
@@ -30,8 +34,12 @@ def checks(monkeypatch):
     """Count the schema and catalog checks that run."""
     seen: list[str] = []
     check_schema, validate = schemas._check_schema, stigma._validate
-    monkeypatch.setattr(schemas, "_check_schema", lambda schema, path: (seen.append(path.name), check_schema(schema, path)))
-    monkeypatch.setattr(stigma, "_validate", lambda raw, where: (seen.append(where.rsplit("/", 1)[-1]), validate(raw, where)))
+    monkeypatch.setattr(
+        schemas, "_check_schema", lambda schema, path: (seen.append(path.name), check_schema(schema, path))
+    )
+    monkeypatch.setattr(
+        stigma, "_validate", lambda raw, where: (seen.append(where.rsplit("/", 1)[-1]), validate(raw, where))
+    )
     return seen
 
 
@@ -95,12 +103,14 @@ def test_parsed_rule_data_is_kept_as_json(hrlint, site, parses):
 def test_an_edited_catalog_is_parsed_again(hrlint, site, parses):
     (site / "b.md").write_text("---\nid: 2\n---\nA loud word.\n", encoding="utf-8")
     (site / "extra.yaml").write_text("entries: []\n", encoding="utf-8")
-    (site / "hrlint.yaml").write_text("default-schema: mini\nschema-dirs: [schemas]\nstigma:\n  catalogs: [extra.yaml]\n",
-                                      encoding="utf-8")
+    (site / "hrlint.yaml").write_text(
+        "default-schema: mini\nschema-dirs: [schemas]\nstigma:\n  catalogs: [extra.yaml]\n", encoding="utf-8"
+    )
     assert [f for f in findings(hrlint, site) if f[0].startswith("stigma/")] == []
     (site / "extra.yaml").write_text(
         "entries:\n- {id: shout, rule: stigma/framing, terms: [loud], severity: warning, message: Too loud.}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     parses.clear()
     assert ("stigma/framing", 4, 3, "`loud`: Too loud.") in findings(hrlint, site)
     assert parses == ["stigma"]  # the edited catalog only
@@ -147,10 +157,34 @@ def test_only_the_newest_parsed_files_are_kept(tmp_path):
     assert len(list((tmp_path / PARSED_DIR).glob("*.json"))) == KEEP_PARSED
 
 
-@pytest.mark.parametrize("value", [
-    "2024-07-15", "2024-02-29", "2023-02-29", "2024-02-30", "2024-13-01", "2024-00-10", "0000-01-01",
-    "0001-01-01", "9999-12-31", "2024-7-15", "20240715", "2024-07-15T00:00:00", "2024-07-15 ", " 2024-07-15",
-    "2024-07-15\n", "２０２４-07-15", "2024-W01-1", "", "July 15, 2024", 20240715, None, True, ["2024-07-15"]])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-07-15",
+        "2024-02-29",
+        "2023-02-29",
+        "2024-02-30",
+        "2024-13-01",
+        "2024-00-10",
+        "0000-01-01",
+        "0001-01-01",
+        "9999-12-31",
+        "2024-7-15",
+        "20240715",
+        "2024-07-15T00:00:00",
+        "2024-07-15 ",
+        " 2024-07-15",
+        "2024-07-15\n",
+        "２０２４-07-15",
+        "2024-W01-1",
+        "",
+        "July 15, 2024",
+        20240715,
+        None,
+        True,
+        ["2024-07-15"],
+    ],
+)
 def test_date_format_agrees_with_jsonschema(value):
     expected = jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
     assert schemas._Formats(SCHEMA).conforms(value, "date") is expected

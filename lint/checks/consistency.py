@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lint.model.findings import Severity
 from lint.engine.registry import Example, Rule
+from lint.model.findings import Severity
 from lint.text.urls import slugify
 
 
@@ -27,8 +27,12 @@ class TitleMatch(Rule):
     summary = "`article_title` and `question` must read the same as `title`."
     default_severity = Severity.ERROR
     options_schema = {
-        "fields": {"type": "array", "items": {"type": "string"}, "default": ["article_title", "question"],
-                   "description": "fields that must equal `title` (whitespace-insensitive)"},
+        "fields": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["article_title", "question"],
+            "description": "fields that must equal `title` (whitespace-insensitive)",
+        },
     }
     why = """
         The title, the on-page article title and the question are shown in different places
@@ -59,7 +63,7 @@ class TitleMatch(Rule):
         for name in self.options["fields"]:
             value = data.get(name)
             if isinstance(value, str) and _norm(value) != _norm(title):
-                yield _report(self, doc, name, f"`{name}` differs from `title` (\"{_norm(title)}\")", _norm(title))
+                yield _report(self, doc, name, f'`{name}` differs from `title` ("{_norm(title)}")', _norm(title))
 
 
 class UrlSlug(Rule):
@@ -119,8 +123,7 @@ class FileName(Rule):
         title, file_name = _strings(doc.data, "title", "file_name") or (None, None)
         expected = slugify(title) + ".md" if title else ".md"
         if expected != ".md" and file_name != expected:
-            yield _report(self, doc, "file_name", f"`file_name` should be `{expected}` (the title's slug)",
-                          expected)
+            yield _report(self, doc, "file_name", f"`file_name` should be `{expected}` (the title's slug)", expected)
 
 
 class Subject(Rule):
@@ -128,8 +131,11 @@ class Subject(Rule):
     summary = "`subject`, the url's subject segment and `seo.title` must name the same subject."
     default_severity = Severity.ERROR
     options_schema = {
-        "seo-title-prefix": {"type": "string", "default": "QuickTakes | ",
-                             "description": "what `seo.title` reads before the subject"},
+        "seo-title-prefix": {
+            "type": "string",
+            "default": "QuickTakes | ",
+            "description": "what `seo.title` reads before the subject",
+        },
     }
     why = """
         The subject decides where the article is listed; when `subject`, the second url segment
@@ -137,14 +143,17 @@ class Subject(Rule):
         up under one subject and is titled with another. Checked for each `related_articleN` block
         too.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         ---
         subject: Health Studies
         url: /learn/sociology/questions/what-is-naloxone
         seo:
           title: QuickTakes | Sociology
         ---
-    """, caption="The url and `seo.title` name Sociology; `subject` says Health Studies.")
+    """,
+        caption="The url and `seo.title` name Sociology; `subject` says Health Studies.",
+    )
     example_passing = Example("""
         ---
         subject: Health Studies
@@ -159,8 +168,11 @@ class Subject(Rule):
         if not isinstance(data, dict):
             return
         prefix = self.options["seo-title-prefix"]
-        blocks = [()] + [(k,) for k, v in data.items()
-                         if isinstance(k, str) and k.startswith("related_article") and isinstance(v, dict)]
+        blocks = [()] + [
+            (k,)
+            for k, v in data.items()
+            if isinstance(k, str) and k.startswith("related_article") and isinstance(v, dict)
+        ]
         for block in blocks:
             values = data if not block else data[block[0]]
             subject = values.get("subject")
@@ -170,18 +182,27 @@ class Subject(Rule):
             parts = url.split("/") if isinstance(url, str) else []
             if len(parts) > 2 and parts[1] == "learn" and parts[2] != slugify(subject):
                 start, end = doc.value_span(block + ("url",))
-                yield self.report(doc, start, end,
-                                  f"the url's subject segment `{parts[2]}` does not match "
-                                  f"subject `{subject}` (expected `{slugify(subject)}`)",
-                                  field=".".join(block + ("url",)))
+                yield self.report(
+                    doc,
+                    start,
+                    end,
+                    f"the url's subject segment `{parts[2]}` does not match "
+                    f"subject `{subject}` (expected `{slugify(subject)}`)",
+                    field=".".join(block + ("url",)),
+                )
             seo = values.get("seo") if not block else None
             if isinstance(seo, dict) and isinstance(seo.get("title"), str):
                 expected = prefix + subject
                 if _norm(seo["title"]) != _norm(expected) and seo["title"].startswith(prefix):
                     start, end = doc.value_span(("seo", "title"))
-                    yield self.report(doc, start, end, f"`seo.title` should be `{expected}` "
-                                      f"(the subject is `{subject}`)", field="seo.title",
-                                      suggestions=[expected])
+                    yield self.report(
+                        doc,
+                        start,
+                        end,
+                        f"`seo.title` should be `{expected}` (the subject is `{subject}`)",
+                        field="seo.title",
+                        suggestions=[expected],
+                    )
 
 
 RULES = [TitleMatch, UrlSlug, FileName, Subject]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lint.model.findings import Severity
 from lint.engine.registry import Example, Rule
+from lint.model.findings import Severity
 
 
 class ProblemRule(Rule):
@@ -24,10 +24,10 @@ class Unreadable(ProblemRule):
         A file that cannot be read cannot be checked, and a gate that silently skips it lets
         anything through. The other files are still checked, and the run exits with 2.
     """
-    example_flagged = Example(caption="A file made unreadable (`chmod 000 example.md`), or deleted between "
-                                      "discovery and reading.",
-                              illustrative="needs a file the linter is not allowed to read, or one that "
-                                           "disappears during the run")
+    example_flagged = Example(
+        caption="A file made unreadable (`chmod 000 example.md`), or deleted between discovery and reading.",
+        illustrative="needs a file the linter is not allowed to read, or one that disappears during the run",
+    )
     example_passing = Example("Naloxone reverses an opioid overdose.\n", caption="Any file hrlint can open and read.")
 
 
@@ -39,8 +39,11 @@ class Encoding(ProblemRule):
         everywhere. UTF-8 (with or without BOM) and UTF-16 with a BOM are read; anything else is
         reported, the file is not checked further and the run exits with 2.
     """
-    example_flagged = Example("Ask for naloxone at the café on Main Street.\n", encoding="latin-1",
-                              caption="The file saved as Latin-1: `é` is the single byte 0xE9.")
+    example_flagged = Example(
+        "Ask for naloxone at the café on Main Street.\n",
+        encoding="latin-1",
+        caption="The file saved as Latin-1: `é` is the single byte 0xE9.",
+    )
     example_passing = Example("Ask for naloxone at the café on Main Street.\n", caption="The same text saved as UTF-8.")
 
 
@@ -52,12 +55,19 @@ class TooLarge(ProblemRule):
         dump, a binary renamed .md) and would slow every run down. The file is not read, and the
         run exits with 2. Raise `max-file-size` if the file is meant to be there.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         Naloxone is a medicine that rapidly reverses an opioid overdose. It can be given as a nasal spray
         or as an injection, and anyone can learn to use it.
-    """, config="max-file-size: 100", caption="A 150-byte file where the config sets `max-file-size` to 100 bytes.")
-    example_passing = Example("Naloxone reverses an opioid overdose.\n", config="max-file-size: 100",
-                              caption="A 38-byte file under the same limit.")
+    """,
+        config="max-file-size: 100",
+        caption="A 150-byte file where the config sets `max-file-size` to 100 bytes.",
+    )
+    example_passing = Example(
+        "Naloxone reverses an opioid overdose.\n",
+        config="max-file-size: 100",
+        caption="A 38-byte file under the same limit.",
+    )
 
 
 class Syntax(ProblemRule):
@@ -68,16 +78,19 @@ class Syntax(ProblemRule):
         other front-matter rule can run. The finding points at the first place the parser could
         not follow.
     """
-    example_flagged = Example('''
+    example_flagged = Example(
+        """
         ---
         title: "What is naloxone?
         ---
-    ''', caption="The closing quote is missing.")
-    example_passing = Example('''
+    """,
+        caption="The closing quote is missing.",
+    )
+    example_passing = Example("""
         ---
         title: "What is naloxone?"
         ---
-    ''')
+    """)
 
 
 class DuplicateKey(ProblemRule):
@@ -113,11 +126,14 @@ class YamlTag(ProblemRule):
         title: !!python/object/apply:os.system ["echo hi"]
         ---
     """)
-    example_passing = Example("""
+    example_passing = Example(
+        """
         ---
         title: !!str 2024
         ---
-    """, caption="A standard tag: the value is the text `2024`.")
+    """,
+        caption="A standard tag: the value is the text `2024`.",
+    )
 
 
 class UnusedSuppression(Rule):
@@ -128,14 +144,20 @@ class UnusedSuppression(Rule):
         Suppressions outlive the text they were written for; an unused one hides the next real
         problem. Remove it. Reported only when the rules it names are enabled.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         <!-- hrlint-disable-next-line stigma -->
         Naloxone is free for people who use drugs and their friends.
-    """, caption="The line below the comment has no stigma finding.")
-    example_passing = Example("""
+    """,
+        caption="The line below the comment has no stigma finding.",
+    )
+    example_passing = Example(
+        """
         <!-- hrlint-disable-next-line stigma -- the title of a 1995 leaflet -->
         The leaflet was called Help for Addicts.
-    """, caption="The comment hides a finding on the next line.")
+    """,
+        caption="The comment hides a finding on the next line.",
+    )
 
 
 class StaleBaseline(Rule):
@@ -146,18 +168,26 @@ class StaleBaseline(Rule):
         A baseline that keeps entries for problems already fixed would hide them if they came
         back. Reported on the baseline file; `--prune-baseline` removes such entries.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         {"version": 1, "tool": "hrlint", "entries": [
           {"path": "a.md", "rule": "stigma/person-label", "field": null, "text": "addicts", "count": 1}]}
-    """, path=".hrlint-baseline.json", files={"a.md": "Help for people who use drugs.\n"},
+    """,
+        path=".hrlint-baseline.json",
+        files={"a.md": "Help for people who use drugs.\n"},
         args=("--baseline", ".hrlint-baseline.json"),
-        caption="`a.md` once said \"Help for addicts.\" and was reworded; its baseline entry now matches nothing.")
-    example_passing = Example("""
+        caption='`a.md` once said "Help for addicts." and was reworded; its baseline entry now matches nothing.',
+    )
+    example_passing = Example(
+        """
         {"version": 1, "tool": "hrlint", "entries": [
           {"path": "a.md", "rule": "stigma/person-label", "field": null, "text": "addicts", "count": 1}]}
-    """, path=".hrlint-baseline.json", files={"a.md": "Help for addicts.\n"},
+    """,
+        path=".hrlint-baseline.json",
+        files={"a.md": "Help for addicts.\n"},
         args=("--baseline", ".hrlint-baseline.json"),
-        caption="The entry still matches the finding in `a.md` (which the baseline hides).")
+        caption="The entry still matches the finding in `a.md` (which the baseline hides).",
+    )
 
 
 class TooManyFindings(Rule):
@@ -171,11 +201,21 @@ class TooManyFindings(Rule):
         are reported, then this note at the first finding left out. Fix those, or exclude the file.
         This note is reported even when `--select` names other rules.
     """
-    example_flagged = Example(caption="A pasted word list with 1,200 stigmatizing terms: findings 1 to 1,000 "
-                                      "are reported, then this note.",
-                              illustrative="needs a file with more than 1,000 findings, too long to show")
+    example_flagged = Example(
+        caption="A pasted word list with 1,200 stigmatizing terms: findings 1 to 1,000 are reported, then this note.",
+        illustrative="needs a file with more than 1,000 findings, too long to show",
+    )
     example_passing = Example("Help for addicts.\n", caption="A file with one finding.")
 
 
-RULES = [Unreadable, Encoding, TooLarge, Syntax, DuplicateKey, YamlTag, UnusedSuppression, StaleBaseline,
-         TooManyFindings]
+RULES = [
+    Unreadable,
+    Encoding,
+    TooLarge,
+    Syntax,
+    DuplicateKey,
+    YamlTag,
+    UnusedSuppression,
+    StaleBaseline,
+    TooManyFindings,
+]

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from lint.model.resources import data_dir, parse_yaml
-from lint.model.findings import Fix, Severity
 from lint.engine.analysis import Analysis, DocumentAnalysis
 from lint.engine.registry import Example, Rule, RuleError
+from lint.model.findings import Fix, Severity
+from lint.model.resources import data_dir, parse_yaml
 from lint.store.verified import UNKEPT, Verified
 from lint.text.words import WholeWords, keep_case
 
@@ -68,18 +68,30 @@ class Principles:
     def __init__(self, raw: dict[str, Any]):
         self.source = raw["source"]
         self.organisation = raw["organisation"]
-        self.items = [Principle(p["number"], p["name"], p["canonical"], p["key_phrases"],
-                                (p.get("legacy") or {}).get("text"),
-                                [Change(words(c["old"]), c["new"], c["what"])
-                                 for c in (p.get("legacy") or {}).get("changes", [])])
-                      for p in raw["principles"]]
+        self.items = [
+            Principle(
+                p["number"],
+                p["name"],
+                p["canonical"],
+                p["key_phrases"],
+                (p.get("legacy") or {}).get("text"),
+                [Change(words(c["old"]), c["new"], c["what"]) for c in (p.get("legacy") or {}).get("changes", [])],
+            )
+            for p in raw["principles"]
+        ]
         phrases = [" ".join(words(k)) for p in self.items for k in p.key_phrases]
         self.keys = WholeWords(phrases, separator=r"[\s\W]+")
         self.key_owner = {" ".join(words(k)): p for p in self.items for k in p.key_phrases}
         org = self.organisation
-        self.old_name = re.compile(r"(?<!National )\b" + re.escape(org["former"]) + r"\b(?:\s*\(\s*"
-                                   + re.escape(org["former_abbreviation"]) + r"\s*\))?|\b"
-                                   + re.escape(org["former_abbreviation"]) + r"\b")
+        self.old_name = re.compile(
+            r"(?<!National )\b"
+            + re.escape(org["former"])
+            + r"\b(?:\s*\(\s*"
+            + re.escape(org["former_abbreviation"])
+            + r"\s*\))?|\b"
+            + re.escape(org["former_abbreviation"])
+            + r"\b"
+        )
         bodies = [org["current"], org["current_abbreviation"], org["former"], org["former_abbreviation"]]
         self.coalition = re.compile("|".join(r"\b" + re.escape(b) + r"\b" for b in bodies))
         self.other_bodies = re.compile("|".join(r"\b" + re.escape(b) + r"\b" for b in raw.get("other_bodies", [])))
@@ -99,6 +111,7 @@ def load_principles(verified: Verified = UNKEPT) -> Principles:
 
 
 # --- statements -------------------------------------------------------------------------------
+
 
 @dataclass
 class Statement:
@@ -124,7 +137,7 @@ def statements(text: str) -> list[Statement]:
             continue
         s = start
         for m in _SENTENCE_END.finditer(line):
-            piece = text[s:start + m.start()]
+            piece = text[s : start + m.start()]
             if piece.strip():
                 out.append(_trimmed(text, s, start + m.start(), index))
             s = start + m.end()
@@ -143,6 +156,7 @@ def _trimmed(text: str, a: int, b: int, line: int) -> Statement:
 
 # --- classification ---------------------------------------------------------------------------
 
+
 @dataclass
 class Match:
     statement: Statement
@@ -160,13 +174,16 @@ def _quote_part(st: Statement) -> tuple[int, str]:
     """Skip a leading label ("**Acceptance**: ", "Pragmatism & Realism: ") before the quotation."""
     m = _LABEL.match(st.text)
     if m and len(m.group(0).split()) <= 6:
-        return m.end(), st.text[m.end():]
+        return m.end(), st.text[m.end() :]
     return 0, st.text
 
 
 # An attribution before the quotation: "As the coalition puts it, ", "The principles state that ".
-_ATTRIBUTION = re.compile(r"[^,;:]{0,100}?(?:,\s+|\b(?:says?|states?|stated|said|writes|notes|explains|puts it)"
-                          r"\s+(?:that\s+)?)", re.I)
+_ATTRIBUTION = re.compile(
+    r"[^,;:]{0,100}?(?:,\s+|\b(?:says?|states?|stated|said|writes|notes|explains|puts it)"
+    r"\s+(?:that\s+)?)",
+    re.I,
+)
 
 
 def _quote_parts(st: Statement) -> list[tuple[int, str]]:
@@ -175,7 +192,7 @@ def _quote_parts(st: Statement) -> list[tuple[int, str]]:
     parts = [(offset, quote)]
     m = _ATTRIBUTION.match(quote)
     if m and m.end() < len(quote):
-        parts.append((offset + m.end(), quote[m.end():]))
+        parts.append((offset + m.end(), quote[m.end() :]))
     return parts
 
 
@@ -189,13 +206,22 @@ def classify(st: Statement, principles: Principles) -> Match | None:
     found = principles.verdicts[st.text]
     if found is None:
         return None
-    return Match(st, found.principle, found.kind, [(a + st.a, b + st.a, c) for a, b, c in found.legacy],
-                 [(a + st.a, b + st.a, old, new) for a, b, old, new in found.diff], found.verbatim_legacy)
+    return Match(
+        st,
+        found.principle,
+        found.kind,
+        [(a + st.a, b + st.a, c) for a, b, c in found.legacy],
+        [(a + st.a, b + st.a, old, new) for a, b, old, new in found.diff],
+        found.verbatim_legacy,
+    )
 
 
 def _classify(st: Statement, principles: Principles) -> Match | None:
-    key_hits = {principles.key_owner[" ".join(words(m.group(0)))].number for m in principles.keys.finditer(st.text)
-                if " ".join(words(m.group(0))) in principles.key_owner}
+    key_hits = {
+        principles.key_owner[" ".join(words(m.group(0)))].number
+        for m in principles.keys.finditer(st.text)
+        if " ".join(words(m.group(0))) in principles.key_owner
+    }
     if not key_hits:
         return None
     from rapidfuzz import fuzz  # here: most files have no statement worth scoring
@@ -204,16 +230,21 @@ def _classify(st: Statement, principles: Principles) -> Match | None:
     for offset, quote in _quote_parts(st):
         joined = " ".join(words(quote))
         for p in principles.items:
-            score = max(fuzz.ratio(joined, " ".join(p.canonical_words)),
-                        fuzz.ratio(joined, " ".join(p.legacy_words)) if p.legacy_words else 0)
+            score = max(
+                fuzz.ratio(joined, " ".join(p.canonical_words)),
+                fuzz.ratio(joined, " ".join(p.legacy_words)) if p.legacy_words else 0,
+            )
             if score > best_score:
                 best, best_score, best_offset = p, score, offset
     if best is not None and best_score >= QUOTE_SCORE:
         quote = st.text[best_offset:]
         tokens = [(m.start() + best_offset, m.end() + best_offset) for m in _TOKEN.finditer(quote)]
         return _diff(st, best, words(quote), tokens)
-    scored = [(fuzz.token_set_ratio(" ".join(words(st.text)), " ".join(p.canonical_words)), p.number)
-              for p in principles.items if p.number in key_hits]
+    scored = [
+        (fuzz.token_set_ratio(" ".join(words(st.text)), " ".join(p.canonical_words)), p.number)
+        for p in principles.items
+        if p.number in key_hits
+    ]
     score, number = max(scored)
     principle = principles.by_number(number)
     if score >= PARAPHRASE_SCORE:
@@ -223,7 +254,7 @@ def _classify(st: Statement, principles: Principles) -> Match | None:
 
 def _find(seq: list[str], sub: list[str]) -> int:
     for i in range(len(seq) - len(sub) + 1):
-        if seq[i:i + len(sub)] == sub:
+        if seq[i : i + len(sub)] == sub:
             return i
     return -1
 
@@ -240,8 +271,11 @@ def _diff(st: Statement, p: Principle, cand: list[str], tokens: list[tuple[int, 
         i = _find(cand, change.old)
         if i >= 0 and not any(h[0] <= i < h[1] for h in hits):
             hits.append((i, i + len(change.old), change))
-    ops = [op for op in difflib.SequenceMatcher(None, cand, p.canonical_words, autojunk=False).get_opcodes()
-           if op[0] != "equal"]
+    ops = [
+        op
+        for op in difflib.SequenceMatcher(None, cand, p.canonical_words, autojunk=False).get_opcodes()
+        if op[0] != "equal"
+    ]
     if ops and ops[0][0] == "delete" and ops[0][1] == 0 and ops[0][2] <= LEAD_IN:
         ops = ops[1:]  # a short lead-in such as "Harm reduction does not attempt ..."
     unexplained = [op for op in ops if not any(h[0] <= op[1] and op[2] <= h[1] for h in hits)]
@@ -250,12 +284,14 @@ def _diff(st: Statement, p: Principle, cand: list[str], tokens: list[tuple[int, 
         return Match(st, p, "canonical")
     if not unexplained:
         return Match(st, p, "legacy", legacy, verbatim_legacy=cand == p.legacy_words)
-    diff = [(*span(i1, i2), " ".join(cand[i1:i2]), " ".join(p.canonical_words[j1:j2]))
-            for _, i1, i2, j1, j2 in unexplained]
+    diff = [
+        (*span(i1, i2), " ".join(cand[i1:i2]), " ".join(p.canonical_words[j1:j2])) for _, i1, i2, j1, j2 in unexplained
+    ]
     return Match(st, p, "misquote", legacy, diff)
 
 
 # --- lists ------------------------------------------------------------------------------------
+
 
 @dataclass
 class PrincipleList:
@@ -275,7 +311,7 @@ def find_lists(sts: list[Statement], matches: dict[int, Match], principles: Prin
         if not (coalition or principles.other_bodies.search(st.text)):
             continue
         items = []
-        for nxt in sts[k + 1:]:
+        for nxt in sts[k + 1 :]:
             if nxt.line == st.line:
                 continue  # the rest of the introducing line
             match = matches.get(id(nxt))
@@ -356,7 +392,7 @@ The National Harm Reduction Coalition outlines principles central to harm reduct
 
 
 def canonical_message(p: Principle) -> str:
-    return f"canonical text of {p.title}: \"{p.canonical}\""
+    return f'canonical text of {p.title}: "{p.canonical}"'
 
 
 class LegacyWording(PrincipleRule):
@@ -393,10 +429,14 @@ class LegacyWording(PrincipleRule):
                 for n, (start, end, change) in enumerate(m.legacy):
                     fix = _statement_fix(doc, region, m) if n == 0 and m.kind == "legacy" else None
                     yield self.report_region(
-                        doc, region, start, end,
-                        f"outdated wording of {m.principle.title}: {change.what}; "
-                        f"{canonical_message(m.principle)}",
-                        suggestions=[keep_case(region.text[start:end], change.new)], fix=fix)
+                        doc,
+                        region,
+                        start,
+                        end,
+                        f"outdated wording of {m.principle.title}: {change.what}; {canonical_message(m.principle)}",
+                        suggestions=[keep_case(region.text[start:end], change.new)],
+                        fix=fix,
+                    )
 
 
 def _statement_fix(doc, region, m: Match) -> Fix | None:
@@ -419,9 +459,12 @@ class Misquote(PrincipleRule):
         minimal word-level diff against the canonical text (`- heavy` / `+ severe`), and suggests
         the canonical text.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         Harm reduction "understands drug use as a complex, multi-faceted phenomenon that encompasses a continuum of behaviors from heavy use to total abstinence, and acknowledges that some ways of using drugs are clearly safer than others."
-    """, caption="\"heavy use\" where the coalition wrote \"severe use\".")
+    """,
+        caption='"heavy use" where the coalition wrote "severe use".',
+    )
     example_passing = Example("""
         Harm reduction "understands drug use as a complex, multi-faceted phenomenon that encompasses a continuum of behaviors from severe use to total abstinence, and acknowledges that some ways of using drugs are clearly safer than others."
     """)
@@ -433,10 +476,14 @@ class Misquote(PrincipleRule):
                     continue
                 start, end = m.diff[0][0], m.diff[-1][1]
                 changes = "; ".join(f"- {old or '(nothing)'} / + {new or '(nothing)'}" for _, _, old, new in m.diff)
-                yield self.report_region(doc, region, start, max(end, start + 1),
-                                         f"misquoted {m.principle.title}: {changes}; "
-                                         f"{canonical_message(m.principle)}",
-                                         suggestions=[m.principle.canonical])
+                yield self.report_region(
+                    doc,
+                    region,
+                    start,
+                    max(end, start + 1),
+                    f"misquoted {m.principle.title}: {changes}; {canonical_message(m.principle)}",
+                    suggestions=[m.principle.canonical],
+                )
 
 
 class Paraphrase(PrincipleRule):
@@ -444,8 +491,11 @@ class Paraphrase(PrincipleRule):
     summary = "A principle given in the author's own words inside an attributed list (with require-verbatim)."
     default_severity = Severity.INFO
     options_schema = {
-        "require-verbatim": {"type": "boolean", "default": False,
-                             "description": "report paraphrases of principles listed as the coalition's"},
+        "require-verbatim": {
+            "type": "boolean",
+            "default": False,
+            "description": "report paraphrases of principles listed as the coalition's",
+        },
     }
     why = """
         Paraphrasing the principles is fine in most articles, so nothing is reported by default. A
@@ -453,10 +503,14 @@ class Paraphrase(PrincipleRule):
         true`; then each paraphrased item of a list introduced as the coalition's principles is
         reported with the canonical text.
     """
-    example_flagged = Example(_PARAPHRASED, config="""
+    example_flagged = Example(
+        _PARAPHRASED,
+        config="""
         rules:
           principles/paraphrase: {require-verbatim: true}
-    """, caption="With `require-verbatim: true`.")
+    """,
+        caption="With `require-verbatim: true`.",
+    )
     example_passing = Example(_PARAPHRASED, caption="The same list with the default `require-verbatim: false`.")
 
     def check(self, doc, ctx):
@@ -466,10 +520,15 @@ class Paraphrase(PrincipleRule):
             for plist in (p for p in lists if p.coalition):
                 for st, m in plist.items:
                     if m is not None and m.kind == "paraphrase":
-                        yield self.report_region(doc, region, st.a, st.b,
-                                                 f"paraphrase of {m.principle.title} in a list attributed to the "
-                                                 f"coalition; {canonical_message(m.principle)}",
-                                                 suggestions=[m.principle.canonical])
+                        yield self.report_region(
+                            doc,
+                            region,
+                            st.a,
+                            st.b,
+                            f"paraphrase of {m.principle.title} in a list attributed to the "
+                            f"coalition; {canonical_message(m.principle)}",
+                            suggestions=[m.principle.canonical],
+                        )
 
 
 class Attribution(PrincipleRule):
@@ -504,21 +563,37 @@ class Attribution(PrincipleRule):
                     continue
                 for m in principles.old_name.finditer(st.text):
                     a, b = st.a + m.start(), st.a + m.end()
-                    replacement = current if "(" in m.group(0) else (
-                        org["current_abbreviation"] if m.group(0) == org["former_abbreviation"] else org["current"])
+                    replacement = (
+                        current
+                        if "(" in m.group(0)
+                        else (
+                            org["current_abbreviation"] if m.group(0) == org["former_abbreviation"] else org["current"]
+                        )
+                    )
                     start, end = region.source_span(a, b)
                     fix = Fix(start, end, replacement, safe=True) if doc.text[start:end] == m.group(0) else None
-                    yield self.report_region(doc, region, a, b,
-                                             f"outdated attribution: `{m.group(0)}` is the former name of the "
-                                             f"{current}", suggestions=[replacement], fix=fix)
+                    yield self.report_region(
+                        doc,
+                        region,
+                        a,
+                        b,
+                        f"outdated attribution: `{m.group(0)}` is the former name of the {current}",
+                        suggestions=[replacement],
+                        fix=fix,
+                    )
             for plist in lists:
                 other = None if plist.coalition else principles.other_bodies.search(plist.intro.text)
                 quoted = any(m is not None and m.kind != "paraphrase" for _, m in plist.items)
                 if other and quoted:
                     a, b = plist.intro.a + other.start(), plist.intro.a + other.end()
-                    yield self.report_region(doc, region, a, b,
-                                             f"these principles are the {org['current']}'s, not `{other.group(0)}`'s",
-                                             suggestions=[org["current"]])
+                    yield self.report_region(
+                        doc,
+                        region,
+                        a,
+                        b,
+                        f"these principles are the {org['current']}'s, not `{other.group(0)}`'s",
+                        suggestions=[org["current"]],
+                    )
 
 
 class Completeness(PrincipleRule):
@@ -533,8 +608,10 @@ class Completeness(PrincipleRule):
         When the introduction says "include" or "such as" the finding is info; when it presents
         the list as the principles it is a warning.
     """
-    example_flagged = Example(_PRINCIPLE_LIST.replace(_AGENCY_ITEM, ""),
-                              caption="Seven items: none is about the agency of people who use drugs (principle 6).")
+    example_flagged = Example(
+        _PRINCIPLE_LIST.replace(_AGENCY_ITEM, ""),
+        caption="Seven items: none is about the agency of people who use drugs (principle 6).",
+    )
     example_passing = Example(_PRINCIPLE_LIST, caption="All eight, paraphrased (paraphrases are fine here).")
 
     def check(self, doc, ctx):
@@ -559,14 +636,17 @@ def _completeness(plist: PrincipleList, principles: Principles) -> str | None:
         return None
     parts = []
     if missing:
-        parts.append("missing " + ", ".join(f"{p.title}: \"{p.canonical}\"" for p in missing))
+        parts.append("missing " + ", ".join(f'{p.title}: "{p.canonical}"' for p in missing))
     if repeated:
         parts.append("repeated " + ", ".join(principles.by_number(n).title for n in repeated))
     if unmatched:
         parts.append("item(s) " + ", ".join(map(str, unmatched)) + " match none of the eight")
     mapping = ", ".join(f"item {n} -> {p.number} ({p.name})" for n, p in mapped)
-    return (f"the list of the coalition's principles has {len(plist.items)} items: "
-            + "; ".join(parts) + f". Mapping: {mapping}.")
+    return (
+        f"the list of the coalition's principles has {len(plist.items)} items: "
+        + "; ".join(parts)
+        + f". Mapping: {mapping}."
+    )
 
 
 RULES = [LegacyWording, Misquote, Paraphrase, Attribution, Completeness]

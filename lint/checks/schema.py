@@ -10,12 +10,12 @@ import difflib
 import re
 from typing import Any
 
-from lint.model.findings import Severity
-from lint.model.frontmatter_tree import field_name
-from lint.workspace.globs import matches
 from lint.engine.analysis import DocumentAnalysis
 from lint.engine.registry import Example, Rule
+from lint.model.findings import Severity
+from lint.model.frontmatter_tree import field_name
 from lint.store.schemas import MESSAGE_KEYWORD
+from lint.workspace.globs import matches
 
 # jsonschema keyword -> rule id
 _KEYWORD_RULE = {
@@ -29,8 +29,13 @@ _KEYWORD_RULE = {
     "unevaluatedProperties": "schema/unknown-key",
 }
 _TYPE_WORDS = {
-    "integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
-    "object": "a mapping of fields", "array": "a list", "null": "empty",
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "object": "a mapping of fields",
+    "array": "a list",
+    "null": "empty",
 }
 
 
@@ -81,8 +86,12 @@ def _message(error, name: str) -> str:
         bound = "at least" if keyword == "minLength" else "at most"
         return f"{subject} is {size} characters long; it must be {bound} {expected}"
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        words = {"minimum": "at least", "maximum": "at most",
-                 "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}
+        words = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }
         return f"{subject} must be {words[keyword]} {expected}{found}"
     if keyword in ("minItems", "maxItems"):
         bound = "at least" if keyword == "minItems" else "at most"
@@ -90,6 +99,7 @@ def _message(error, name: str) -> str:
     detail = error.message
     if error.context:
         from jsonschema.exceptions import best_match
+
         detail = best_match(error.context).message
     return f"{subject}: {detail}"
 
@@ -113,23 +123,31 @@ def validate(doc, ctx) -> list[tuple[str, int, int, str, str | None, list[str]]]
     data = doc.data
     # Keys that are lists or mappings were dropped while reading: reported as type errors.
     out: list[tuple[str, int, int, str, str | None, list[str]]] = [
-        (p.rule, p.start, p.end, p.message, p.field, []) for p in doc.problems if p.rule == "schema/type"]
+        (p.rule, p.start, p.end, p.message, p.field, []) for p in doc.problems if p.rule == "schema/type"
+    ]
     if doc.front_matter is None or data is None:
         return out
     if not isinstance(data, dict):
         start, end = doc.key_span(())
-        out.append(("schema/type", start, end,
-                    f"front matter must be a mapping of fields, found {_describe(data)}", None, []))
+        out.append(
+            ("schema/type", start, end, f"front matter must be a mapping of fields, found {_describe(data)}", None, [])
+        )
         return out
     schema = ctx.schema(doc)
     if schema is None:
         name = ctx.schema_name(doc)
         start, end = doc.value_span(("_schema",)) if "_schema" in data else doc.key_span(())
         known = ctx.schemas.names()
-        out.append(("schema/unknown-schema", start, end,
-                    f"unknown schema `{name}`; known schemas: {', '.join(known) or 'none'}",
-                    "_schema" if "_schema" in data else None,
-                    difflib.get_close_matches(name, known, n=3)))
+        out.append(
+            (
+                "schema/unknown-schema",
+                start,
+                end,
+                f"unknown schema `{name}`; known schemas: {', '.join(known) or 'none'}",
+                "_schema" if "_schema" in data else None,
+                difflib.get_close_matches(name, known, n=3),
+            )
+        )
         return out
     declared = schema.schema.get("properties", {})
     content = {k: v for k, v in data.items() if not (k.startswith("_") and k not in declared)}
@@ -150,8 +168,16 @@ def validate(doc, ctx) -> list[tuple[str, int, int, str, str | None, list[str]]]
                 start, end = doc.key_span(path + (key,))
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f"; did you mean `{close[0]}`?" if close else ""
-                out.append((rule, start, end, f"unknown field `{field_name(path + (key,))}`{hint}",
-                            field_name(path + (key,)), close))
+                out.append(
+                    (
+                        rule,
+                        start,
+                        end,
+                        f"unknown field `{field_name(path + (key,))}`{hint}",
+                        field_name(path + (key,)),
+                        close,
+                    )
+                )
         else:
             start, end = doc.value_span(path)
             out.append((rule, start, end, _message(error, field_name(path) or ""), field_name(path), []))
@@ -160,7 +186,8 @@ def validate(doc, ctx) -> list[tuple[str, int, int, str, str | None, list[str]]]
 
 # Every schema finding of a document, shared by the schema rules
 VALIDATION: DocumentAnalysis[list[tuple[str, int, int, str, str | None, list[str]]]] = DocumentAnalysis(
-    "schema validation", validate)
+    "schema validation", validate
+)
 
 
 # A complete article of the bundled `default` schema, and a schema of a site's own (examples).
@@ -208,8 +235,10 @@ class Required(SchemaRule):
         A missing title, url or answer breaks the page or its listing. The finding points at the
         key of the mapping that lacks the field (the opening `---` for top-level fields).
     """
-    example_flagged = Example(_ARTICLE.replace("subject: Health Studies\n", ""),
-                              caption="An article without `subject:` (the default schema requires it).")
+    example_flagged = Example(
+        _ARTICLE.replace("subject: Health Studies\n", ""),
+        caption="An article without `subject:` (the default schema requires it).",
+    )
     example_passing = Example(_ARTICLE, caption="The complete article.")
 
 
@@ -220,11 +249,14 @@ class Type(SchemaRule):
         The CMS and templates expect each field's type; `id: "119122"` (text) or `seo:` written as
         a list render wrongly or not at all.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         ---
         id: abc
         ---
-    """, caption="`id` must be a whole number.")
+    """,
+        caption="`id` must be a whole number.",
+    )
     example_passing = Example("""
         ---
         id: 72023
@@ -239,11 +271,14 @@ class Format(SchemaRule):
         Dates are validated as the text the author wrote, so `2024-13-01` or `11/12/2024` is caught
         before it reaches the page.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         ---
         date: 2024-13-01
         ---
-    """, caption="There is no thirteenth month.")
+    """,
+        caption="There is no thirteenth month.",
+    )
     example_passing = Example("""
         ---
         date: 2024-12-01
@@ -258,11 +293,14 @@ class Pattern(SchemaRule):
         Urls and file names follow site conventions; a url outside `/learn/<subject>/questions/`
         is a broken page.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         ---
         url: /questions/what-is-naloxone
         ---
-    """, caption="The url lacks `/learn/<subject>`.")
+    """,
+        caption="The url lacks `/learn/<subject>`.",
+    )
     example_passing = Example("""
         ---
         url: /learn/health-studies/questions/what-is-naloxone
@@ -277,19 +315,27 @@ class Enum(SchemaRule):
         Fields such as a category or a layout accept a fixed set of values; anything else falls
         back to a default silently. (`const` in a schema is reported by this rule too.)
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         ---
         _schema: page
         layout: wide
         ---
-    """, files={"schemas/page.schema.json": _PAGE_SCHEMA}, config="schema-dirs: [schemas]",
-        caption="A schema of the site's own, `page`, allows the layouts `default` and `compact`.")
-    example_passing = Example("""
+    """,
+        files={"schemas/page.schema.json": _PAGE_SCHEMA},
+        config="schema-dirs: [schemas]",
+        caption="A schema of the site's own, `page`, allows the layouts `default` and `compact`.",
+    )
+    example_passing = Example(
+        """
         ---
         _schema: page
         layout: compact
         ---
-    """, files={"schemas/page.schema.json": _PAGE_SCHEMA}, config="schema-dirs: [schemas]")
+    """,
+        files={"schemas/page.schema.json": _PAGE_SCHEMA},
+        config="schema-dirs: [schemas]",
+    )
 
 
 class UnknownKey(SchemaRule):
@@ -299,21 +345,27 @@ class UnknownKey(SchemaRule):
         A misspelt field (`titel:`) is silently ignored by the CMS, so the real field keeps its old
         value. A close known field is suggested.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         ---
         seo:
           title: QuickTakes | Health Studies
           page_descripton: How naloxone reverses an opioid overdose, and where to get it.
         ---
-    """, caption="`page_description` is misspelt.")
-    example_passing = Example("""
+    """,
+        caption="`page_description` is misspelt.",
+    )
+    example_passing = Example(
+        """
         ---
         _cms_layout: wide
         seo:
           title: QuickTakes | Health Studies
           page_description: How naloxone reverses an opioid overdose, and where to get it.
         ---
-    """, caption="Spelt right; `_cms_layout` is a CMS setting, allowed because it starts with `_`.")
+    """,
+        caption="Spelt right; `_cms_layout` is a CMS setting, allowed because it starts with `_`.",
+    )
 
 
 class Constraint(SchemaRule):
@@ -323,13 +375,16 @@ class Constraint(SchemaRule):
         Limits such as the length of `seo.page_description` keep pages within what search engines
         and templates display.
     """
-    example_flagged = Example("""
+    example_flagged = Example(
+        """
         ---
         seo:
           title: QuickTakes | Health Studies
           page_description: About naloxone.
         ---
-    """, caption="The default schema wants a `seo.page_description` of 50 to 320 characters.")
+    """,
+        caption="The default schema wants a `seo.page_description` of 50 to 320 characters.",
+    )
     example_passing = Example("""
         ---
         seo:
@@ -368,15 +423,22 @@ class MissingFrontMatter(Rule):
         file is an article (set by `require-front-matter` globs in the config), a missing block is
         an error.
     """
-    example_flagged = Example("Naloxone reverses an opioid overdose.\n", path="articles/naloxone.md",
-                              config='require-front-matter: ["articles/**"]',
-                              caption="`articles/naloxone.md` starts without `---`.")
-    example_passing = Example("""
+    example_flagged = Example(
+        "Naloxone reverses an opioid overdose.\n",
+        path="articles/naloxone.md",
+        config='require-front-matter: ["articles/**"]',
+        caption="`articles/naloxone.md` starts without `---`.",
+    )
+    example_passing = Example(
+        """
         ---
         title: What is naloxone?
         ---
         Naloxone reverses an opioid overdose.
-    """, path="articles/naloxone.md", config='require-front-matter: ["articles/**"]')
+    """,
+        path="articles/naloxone.md",
+        config='require-front-matter: ["articles/**"]',
+    )
 
     def check(self, doc, ctx):
         if doc.front_matter is None and doc.readable and ctx.config.require_front_matter:

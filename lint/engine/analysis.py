@@ -9,7 +9,8 @@ document. The analysis object itself is the key: there are no string keys to col
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from lint.engine.context import Context

@@ -127,8 +127,9 @@ class Context:
 
 CORPUS_INDEX: Analysis[CorpusIndex] = Analysis(
     "the corpus index",
-    lambda ctx: build_index(ctx.root, ctx.config, ctx.use_cache, ctx.jobs, ctx.walk, ctx.targets, ctx.spill))
+    lambda ctx: build_index(ctx.root, ctx.config, ctx.use_cache, ctx.jobs, ctx.walk, ctx.targets, ctx.spill),
+)
 
 PROSE_REGIONS: DocumentAnalysis[list[Region]] = DocumentAnalysis(
-    "prose regions",
-    lambda doc, ctx: prose_regions(doc, ctx.prose_fields(doc), ctx.config.literal_newlines))
+    "prose regions", lambda doc, ctx: prose_regions(doc, ctx.prose_fields(doc), ctx.config.literal_newlines)
+)

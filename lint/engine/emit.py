@@ -61,8 +61,9 @@ class Emitter:
                 if s.rules and not all(any(selector_matches(sel, rid) for rid in self.rules) for sel in s.rules):
                     continue  # it names a rule that is off in this run
                 what = ", ".join(s.rules) if s.rules else "all rules"
-                note = unused_rule.report(doc, s.start, s.end, f"suppression of {what} matches no finding; remove it",
-                                          field=s.field)
+                note = unused_rule.report(
+                    doc, s.start, s.end, f"suppression of {what} matches no finding; remove it", field=s.field
+                )
                 if self._kept(note, ignored):
                     findings.append(note)
         if len(findings) > MAX_FINDINGS_PER_FILE:
@@ -75,9 +76,13 @@ class Emitter:
         kept, rest = findings[:MAX_FINDINGS_PER_FILE], findings[MAX_FINDINGS_PER_FILE:]
         rule = self.rules.get("file/too-many-findings")
         if rule is not None:
-            note = rule.report(doc, rest[0].start, rest[0].end,
-                               f"at least {len(rest):,} more findings in this file are not reported "
-                               f"(at most {MAX_FINDINGS_PER_FILE:,} per file); fix the ones above first")
+            note = rule.report(
+                doc,
+                rest[0].start,
+                rest[0].end,
+                f"at least {len(rest):,} more findings in this file are not reported "
+                f"(at most {MAX_FINDINGS_PER_FILE:,} per file); fix the ones above first",
+            )
             if self._kept(note, ignored):
                 kept.append(note)
         return kept
@@ -85,14 +90,21 @@ class Emitter:
     def run(self, findings: Iterable[Finding], relative: Callable[[str], str]) -> list[Finding]:
         """Findings made for the whole run (a rule's `finish`, the baseline): `relative` turns a
         finding's display path into the path per-file ignores match."""
-        return [f for f in findings if self._kept(f, self.ignored_selectors(relative(f.path))
-                                                 if self.per_file_ignores else [])]
+        return [
+            f
+            for f in findings
+            if self._kept(f, self.ignored_selectors(relative(f.path)) if self.per_file_ignores else [])
+        ]
 
-    def baseline(self, findings: list[Finding], sources: dict, use: BaselineUse,
-                 checked: set[str]) -> tuple[list[Finding], list[Finding], Counter[baseline.Key]]:
+    def baseline(
+        self, findings: list[Finding], sources: dict, use: BaselineUse, checked: set[str]
+    ) -> tuple[list[Finding], list[Finding], Counter[baseline.Key]]:
         """(findings the baseline does not hide, `baseline/stale` notes, stale entries)."""
         new, stale = baseline.apply(findings, sources, use.entries, checked, use.path_of)
         rule = self.rules.get("baseline/stale")
-        notes = [rule.report_file(use.display, message) for message in baseline.stale_messages(stale)] \
-            if rule is not None else []
+        notes = (
+            [rule.report_file(use.display, message) for message in baseline.stale_messages(stale)]
+            if rule is not None
+            else []
+        )
         return new, notes, stale

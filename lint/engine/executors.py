@@ -26,8 +26,10 @@ def serial(plan: RunPlan, tasks: list[FileTask]) -> Iterator[FileResult]:
 
 def processes(jobs: int) -> Executor:
     """Check the files on up to `jobs` forked processes (in this process when there are few)."""
+
     def run(plan: RunPlan, tasks: list[FileTask]) -> Iterator[FileResult]:
         return ordered_map(plan.check_file, tasks, jobs)
+
     return run
 
 
@@ -35,8 +37,13 @@ class Cached:
     """Findings of unchanged files from the result cache; the other files checked by `inner`, and
     their findings stored. `stats`: (size, mtime_ns) of files this run already stat-ed."""
 
-    def __init__(self, inner: Executor, cache: ResultCache, stats: dict[str, tuple[int, int]] | None = None,
-                 before: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        inner: Executor,
+        cache: ResultCache,
+        stats: dict[str, tuple[int, int]] | None = None,
+        before: Callable[[], None] = lambda: None,
+    ) -> None:
         self.inner, self.cache, self.stats, self.before = inner, cache, stats, before
 
     def __call__(self, plan: RunPlan, tasks: list[FileTask]) -> Iterator[FileResult]:

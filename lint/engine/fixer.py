@@ -17,7 +17,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from lint.model.document import Document
 from lint.model.findings import Finding, Fix
 from lint.model.scalars import map_scalar
@@ -46,8 +45,12 @@ def _scalar_at(doc: Document, start: int, end: int):
         return None
     best = None
     for path, entry in fm.entries.items():
-        if entry.scalar is not None and entry.value_span and entry.value_span[0] <= start \
-                and end <= entry.value_span[1]:
+        if (
+            entry.scalar is not None
+            and entry.value_span
+            and entry.value_span[0] <= start
+            and end <= entry.value_span[1]
+        ):
             best = (path, entry)
     return best or ((), None)
 
@@ -69,7 +72,9 @@ def encode(doc: Document, fix: Fix) -> tuple[str | None, str]:
         return None, "a line break cannot be inserted here"
     if entry.style in ("|", ">"):
         return new, ""
-    if _PLAIN_UNSAFE.search(new) or (fix.start == doc.entry(where[0]).value_span[0] and new[:1] in "-?:,[]{}#&*!|>'\"%@`"):
+    if _PLAIN_UNSAFE.search(new) or (
+        fix.start == doc.entry(where[0]).value_span[0] and new[:1] in "-?:,[]{}#&*!|>'\"%@`"
+    ):
         return None, "the replacement would need quoting in this plain value"
     return new, ""
 
@@ -97,7 +102,7 @@ def apply_one(doc: Document, fix: Fix) -> tuple[str | None, str]:
     encoded, why = encode(doc, fix)
     if encoded is None:
         return None, why
-    text = doc.text[:fix.start] + encoded + doc.text[fix.end:]
+    text = doc.text[: fix.start] + encoded + doc.text[fix.end :]
     where = _scalar_at(doc, fix.start, fix.end)
     if where is None:
         return text, ""  # the body: nothing to parse
@@ -106,10 +111,13 @@ def apply_one(doc: Document, fix: Fix) -> tuple[str | None, str]:
     if indices is None:
         return None, "the value's layout could not be mapped exactly"
     old_value = _lookup(doc.data, path)
-    expected = old_value[:indices[0]] + fix.replacement + old_value[indices[1]:]
+    expected = old_value[: indices[0]] + fix.replacement + old_value[indices[1] :]
     after = Document.from_text(text, doc.display)
-    if after.front_matter is None or after.data is None or \
-            [p.rule for p in after.problems] != [p.rule for p in doc.problems]:
+    if (
+        after.front_matter is None
+        or after.data is None
+        or [p.rule for p in after.problems] != [p.rule for p in doc.problems]
+    ):
         return None, "the front matter would no longer parse the same way"
     try:
         if _lookup(after.data, path) != expected:
@@ -139,9 +147,16 @@ def fix_document(doc: Document, lint, unsafe: bool) -> FixResult:
     current = doc
     refused_keys = set()
     for _ in range(MAX_PASSES):
-        candidates = sorted((f for f in lint(current) if f.fix is not None and (f.fix.safe or unsafe)
-                             and (f.rule, f.fix.start, f.fix.replacement) not in refused_keys),
-                            key=lambda f: (f.fix.start, f.fix.end))
+        candidates = sorted(
+            (
+                f
+                for f in lint(current)
+                if f.fix is not None
+                and (f.fix.safe or unsafe)
+                and (f.rule, f.fix.start, f.fix.replacement) not in refused_keys
+            ),
+            key=lambda f: (f.fix.start, f.fix.end),
+        )
         chosen, last_end = [], -1
         for f in candidates:
             if f.fix.start >= last_end:
@@ -149,7 +164,7 @@ def fix_document(doc: Document, lint, unsafe: bool) -> FixResult:
                 last_end = max(f.fix.end, f.fix.start + 1)
         changed = False
         for f in reversed(chosen):  # from the end, so earlier offsets stay valid
-            old = current.text[f.fix.start:f.fix.end]
+            old = current.text[f.fix.start : f.fix.end]
             text, why = apply_one(current, f.fix)
             if text is None:
                 refused_keys.add((f.rule, f.fix.start, f.fix.replacement))
@@ -168,8 +183,9 @@ def fix_document(doc: Document, lint, unsafe: bool) -> FixResult:
 def unified_diff(display: str, old: str, new: str) -> str:
     """A diff `patch -p0` applies (including "\\ No newline at end of file" markers)."""
     out = []
-    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                     fromfile=display, tofile=display):
+    for line in difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=display, tofile=display
+    ):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 

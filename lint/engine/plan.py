@@ -110,8 +110,9 @@ class RunPlan:
         if self.fix == "diff":
             result.diff = unified_diff(doc.display, bom + doc.text, bom + fixed.text)
         else:
-            error = write_atomically(doc.path, (bom + fixed.text).encode(doc.encoding),
-                                     (bom + doc.text).encode(doc.encoding))
+            error = write_atomically(
+                doc.path, (bom + fixed.text).encode(doc.encoding), (bom + doc.text).encode(doc.encoding)
+            )
             if error:
                 result.refused += [(a.finding, error) for a in fixed.applied]
                 return doc, found

@@ -14,9 +14,10 @@ import os
 import re
 import sys
 import textwrap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from lint.model.findings import Finding, Fix, Severity
 
@@ -28,8 +29,14 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "hrlint.rules"
 RULE_ID = re.compile(r"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$")
-_BUILTIN_MODULES = ("lint.checks.core", "lint.checks.schema", "lint.checks.consistency", "lint.checks.stigma",
-                    "lint.checks.principles", "lint.checks.links.rules")
+_BUILTIN_MODULES = (
+    "lint.checks.core",
+    "lint.checks.schema",
+    "lint.checks.consistency",
+    "lint.checks.stigma",
+    "lint.checks.principles",
+    "lint.checks.links.rules",
+)
 
 
 class RuleError(Exception):
@@ -102,8 +109,10 @@ class Rule:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.fix_safety not in FIX_SAFETY:
-            raise RuleError(f"rule {getattr(cls, 'id', cls.__name__)}: fix_safety must be one of "
-                            f"{', '.join(FIX_SAFETY)}, not {cls.fix_safety!r}")
+            raise RuleError(
+                f"rule {getattr(cls, 'id', cls.__name__)}: fix_safety must be one of "
+                f"{', '.join(FIX_SAFETY)}, not {cls.fix_safety!r}"
+            )
         if cls.why and "explanation" not in vars(cls):
             cls.explanation = cls.compose_explanation()
 
@@ -155,32 +164,58 @@ class Rule:
         """The text `hrlint explain` prints (rules built on data may add to the explanation)."""
         return cls.explanation
 
-    def prepare(self, ctx: "Context") -> None:
+    def prepare(self, ctx: Context) -> None:
         """Called once before any document; load data here (raise RuleError on bad data)."""
 
-    def check(self, doc: "Document", ctx: "Context") -> Iterable[Finding]:
+    def check(self, doc: Document, ctx: Context) -> Iterable[Finding]:
         return ()
 
-    def finish(self, ctx: "Context") -> Iterable[Finding]:
+    def finish(self, ctx: Context) -> Iterable[Finding]:
         """Called once after every document was checked (corpus-wide findings)."""
         return ()
 
     # --- helpers for rule authors ---------------------------------------------------------
 
-    def report(self, doc: "Document", start: int, end: int, message: str, *, field: str | None = None,
-               suggestions: Iterable[str] = (), fix: Fix | None = None,
-               severity: Severity | None = None) -> Finding:
+    def report(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        message: str,
+        *,
+        field: str | None = None,
+        suggestions: Iterable[str] = (),
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
         """A finding at source offsets [start, end) of `doc`."""
         line, column = doc.lines.position(start)
         end_line, end_column = doc.lines.position(max(end, start))
         if fix is not None:
-            fix = replace(fix, line=doc.lines.position(fix.start)[0], column=doc.lines.position(fix.start)[1],
-                          end_line=doc.lines.position(fix.end)[0], end_column=doc.lines.position(fix.end)[1])
-        return Finding(doc.display, line, column, end_line, end_column, self.id,
-                       severity or self.severity, message, field, list(suggestions), fix, start, end)
+            fix = replace(
+                fix,
+                line=doc.lines.position(fix.start)[0],
+                column=doc.lines.position(fix.start)[1],
+                end_line=doc.lines.position(fix.end)[0],
+                end_column=doc.lines.position(fix.end)[1],
+            )
+        return Finding(
+            doc.display,
+            line,
+            column,
+            end_line,
+            end_column,
+            self.id,
+            severity or self.severity,
+            message,
+            field,
+            list(suggestions),
+            fix,
+            start,
+            end,
+        )
 
-    def report_region(self, doc: "Document", region: "Region", a: int, b: int, message: str,
-                      **kwargs: Any) -> Finding:
+    def report_region(self, doc: Document, region: Region, a: int, b: int, message: str, **kwargs: Any) -> Finding:
         """A finding at characters [a, b) of a prose region."""
         start, end = region.source_span(a, b)
         return self.report(doc, start, end, message, field=region.field, **kwargs)
@@ -218,8 +253,9 @@ def _as_rules(obj: Any, origin: str) -> list[type[Rule]]:
         if not (isinstance(item, type) and issubclass(item, Rule)):
             raise RuleError(f"entry point {origin} does not provide Rule classes")
         if not RULE_ID.match(getattr(item, "id", "")):
-            raise RuleError(f"entry point {origin}: rule id {getattr(item, 'id', None)!r} "
-                            "is not of the form family/name")
+            raise RuleError(
+                f"entry point {origin}: rule id {getattr(item, 'id', None)!r} is not of the form family/name"
+            )
         out.append(item)
     return out
 

@@ -74,9 +74,19 @@ def _check_selectors(selectors: list[str], known: dict[str, type[Rule]], where: 
 class Linter:
     """Rules instantiated once per run, with the configuration's severities and options."""
 
-    def __init__(self, config: Config, select: list[str] | None = None, ignore: list[str] | None = None,
-                 debug: bool = False, use_cache: bool = True, check_external: bool = False, audit: bool = False,
-                 fix: FixMode = None, unsafe_fixes: bool = False, jobs: int | None = None):
+    def __init__(
+        self,
+        config: Config,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        debug: bool = False,
+        use_cache: bool = True,
+        check_external: bool = False,
+        audit: bool = False,
+        fix: FixMode = None,
+        unsafe_fixes: bool = False,
+        jobs: int | None = None,
+    ):
         """`fix`: None (report), "write" (--fix) or "diff" (--diff); `jobs`: processes (default: CPUs)."""
         self.config = config
         self.jobs = jobs or default_jobs()
@@ -99,8 +109,9 @@ class Linter:
             settings = self._settings(rid)
             enabled = settings.pop("enabled", cls.default_enabled or audit)  # audits run audit-only rules
             if select:  # a family narrows the configured set; an exact id turns a rule on
-                enabled = rid in select or (enabled and (cls.kept_by_select
-                                                         or any(selector_matches(s, rid) for s in select)))
+                enabled = rid in select or (
+                    enabled and (cls.kept_by_select or any(selector_matches(s, rid) for s in select))
+                )
             if ignore and any(selector_matches(s, rid) for s in ignore):
                 enabled = False
             severity = Severity.parse(settings.pop("severity")) if "severity" in settings else None
@@ -137,9 +148,15 @@ class Linter:
 
     # --- a run ----------------------------------------------------------------------------------
 
-    def run(self, paths: list[Path], cwd: Path, only: list[Path] | None = None,
-            linking_to: set[str] | frozenset[str] = frozenset(), observe: Observer | None = None,
-            baseline: BaselineUse | None = None) -> Report:
+    def run(
+        self,
+        paths: list[Path],
+        cwd: Path,
+        only: list[Path] | None = None,
+        linking_to: set[str] | frozenset[str] = frozenset(),
+        observe: Observer | None = None,
+        baseline: BaselineUse | None = None,
+    ) -> Report:
         """Check `paths` (or just the files `only`, the content root still coming from `paths`), plus
         the articles whose related links point at one of the urls `linking_to`. `observe(doc, ctx,
         findings, done, total)` is called after each file (audits collect their metrics there).
@@ -147,8 +164,11 @@ class Linter:
         ctx = self.context(paths, cwd, prepare=False)
         wanted = list(only) if only is not None else list(paths)
         if linking_to:
-            wanted += [ctx.root / a.path for a in ctx.get(CORPUS_INDEX).articles
-                       if any(normalise_url(u) in linking_to for u in a.links)]
+            wanted += [
+                ctx.root / a.path
+                for a in ctx.get(CORPUS_INDEX).articles
+                if any(normalise_url(u) in linking_to for u in a.links)
+            ]
         files = discover(wanted, self.config, cwd, ctx.walk) if wanted else []
         few = len(files) < FEW_FILES
         keep = bool(self.fix) or observe is not None
@@ -156,8 +176,17 @@ class Linter:
             ctx.targets = [path for path, _ in files]  # a pre-commit run: the index may skip its walk
         report = Report(sources={} if keep else _Sources({}, self.config.max_file_size))
         emitter = self.emitter()
-        plan = RunPlan(ctx, self.rules, emitter, [FileTask(p, d) for p, d in files], self.config.max_file_size,
-                       keep_documents=keep, fix=self.fix, unsafe_fixes=self.unsafe_fixes, debug=self.debug)
+        plan = RunPlan(
+            ctx,
+            self.rules,
+            emitter,
+            [FileTask(p, d) for p, d in files],
+            self.config.max_file_size,
+            keep_documents=keep,
+            fix=self.fix,
+            unsafe_fixes=self.unsafe_fixes,
+            debug=self.debug,
+        )
         spill = self._spill(ctx, plan, few)
         try:
             executor = self._executor(ctx, plan, few)
@@ -170,6 +199,7 @@ class Linter:
             if spill:
                 spill.close()
                 ctx.spill = None
+
         def relative(display: str) -> str:
             return relative_to(cwd / display, self.config.root)
 
@@ -233,8 +263,15 @@ class Linter:
 
     def context(self, paths: list[Path] | None = None, cwd: Path | None = None, prepare: bool = True) -> Context:
         """A run context, with every enabled rule's data loaded unless `prepare` is false."""
-        ctx = Context(self.config, paths=list(paths or []), cwd=cwd or Path.cwd(), use_cache=self.use_cache,
-                      check_external=self.check_external, jobs=self.jobs, sections=self.sections)
+        ctx = Context(
+            self.config,
+            paths=list(paths or []),
+            cwd=cwd or Path.cwd(),
+            use_cache=self.use_cache,
+            check_external=self.check_external,
+            jobs=self.jobs,
+            sections=self.sections,
+        )
         if prepare:
             self.prepare(ctx)
         return ctx

@@ -57,7 +57,7 @@ class Section:
             if "errorMessage" in spec:
                 raise ConfigError(f"{where}: `{self.name}.{key}` {spec['errorMessage']}") from None
             where_in = exc.name.replace("data", self.name, 1)
-            raise ConfigError(f"{where}: `{where_in}` {exc.message[len(exc.name):].strip()}") from None
+            raise ConfigError(f"{where}: `{where_in}` {exc.message[len(exc.name) :].strip()}") from None
 
 
 def validate_sections(config: Config, declared: Iterable[Section]) -> dict[Section, dict[str, Any]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
 from lint.model.document import Document
 from lint.model.findings import Finding
 from lint.model.frontmatter_tree import field_name
@@ -88,8 +87,9 @@ def _front_matter(doc: Document) -> list[Suppression]:
     if fm is None or not any(_YAML.match(text) for _, text in fm.comments):
         return []
     scalars = [e.value_span for e in fm.entries.values() if e.scalar is not None and e.value_span]
-    keys = sorted((doc.lines.position(e.key_span[0])[0], e.key_span[0], path)
-                  for path, e in fm.entries.items() if e.key_span)
+    keys = sorted(
+        (doc.lines.position(e.key_span[0])[0], e.key_span[0], path) for path, e in fm.entries.items() if e.key_span
+    )
     out = []
     for offset, text in fm.comments:
         m = _YAML.match(text)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from lint.model.frontmatter_tree import Entry, FieldPath, FrontMatter, Problem, field_name, parse, split
 from lint.model.positions import LineIndex
@@ -30,8 +31,14 @@ class Region:
 
     __slots__ = ("field", "text", "_starts", "_ends", "_mapper", "_lower")
 
-    def __init__(self, field: str | None, text: str, starts: Sequence[int] | None = None,
-                 ends: Sequence[int] | None = None, mapper: Callable[[], Spans] | None = None) -> None:
+    def __init__(
+        self,
+        field: str | None,
+        text: str,
+        starts: Sequence[int] | None = None,
+        ends: Sequence[int] | None = None,
+        mapper: Callable[[], Spans] | None = None,
+    ) -> None:
         self.field = field  # dotted front-matter path, None for the body
         self.text = text
         self._starts, self._ends, self._mapper = starts, ends, mapper
@@ -86,7 +93,7 @@ class Document:
     # --- loading --------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES, parse: bool = True) -> "Document":
+    def load(cls, path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES, parse: bool = True) -> Document:
         """Read and decode a file, then parse its front matter (unless `parse` is false: an output
         format that shows source lines needs only the text)."""
         doc = cls(path, display)
@@ -101,9 +108,11 @@ class Document:
             return doc
         size = max(st.st_size, len(raw))
         if size > max_bytes:
-            doc._unreadable("file/too-large",
-                            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
-                            "(`max-file-size` in the config); it was not checked")
+            doc._unreadable(
+                "file/too-large",
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                "(`max-file-size` in the config); it was not checked",
+            )
             return doc
         doc.signature = (st.st_size, st.st_mtime_ns, hashlib.sha256(raw).hexdigest())
         if not parse:
@@ -112,7 +121,7 @@ class Document:
         return cls.from_bytes(raw, path, display, doc)
 
     @classmethod
-    def from_bytes(cls, raw: bytes, path: Path, display: str, doc: "Document | None" = None) -> "Document":
+    def from_bytes(cls, raw: bytes, path: Path, display: str, doc: Document | None = None) -> Document:
         """Decode and parse file content that was already read."""
         doc = doc or cls(path, display)
         doc._decode(raw)
@@ -121,7 +130,7 @@ class Document:
         return doc
 
     @classmethod
-    def from_text(cls, text: str, display: str = "<text>") -> "Document":
+    def from_text(cls, text: str, display: str = "<text>") -> Document:
         doc = cls(Path(display), display, text=text)
         if text.startswith("\ufeff"):
             doc.text, doc.bom = text[1:], True
@@ -152,10 +161,12 @@ class Document:
         except UnicodeDecodeError as exc:
             prefix = raw[: exc.start].decode("utf-8")
             line, column = LineIndex(prefix).position(len(prefix))
-            self._unreadable("file/encoding",
-                             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}, "
-                             f"column {column}); "
-                             "save it as UTF-8")
+            self._unreadable(
+                "file/encoding",
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}, "
+                f"column {column}); "
+                "save it as UTF-8",
+            )
 
     def _parse(self) -> None:
         fm = split(self.text, self.problems)

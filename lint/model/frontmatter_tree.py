@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
@@ -33,13 +34,23 @@ _BREAK = re.compile(r"\r\n|\r|\n")
 _TOML_BOUNDARY = re.compile(r"^\+{3}\s*$")
 # A closing fence: a line break, then a whole line that is the format's boundary (one pattern per
 # break character: a literal first character lets the regex engine skip ahead quickly).
-_CLOSING = {fmt: [re.compile(r"%s%s[^\S\r\n]*(?=[\r\n]|\Z)" % (brk, fence)) for brk in (r"\n", r"\r")]
-            for fmt, fence in (("yaml", "-{3,}"), ("toml", r"\+{3}"), ("json", r"\}"))}
+_CLOSING = {
+    fmt: [re.compile(r"%s%s[^\S\r\n]*(?=[\r\n]|\Z)" % (brk, fence)) for brk in (r"\n", r"\r")]
+    for fmt, fence in (("yaml", "-{3,}"), ("toml", r"\+{3}"), ("json", r"\}"))
+}
 _STANDARD_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:binary",
-    "tag:yaml.org,2002:omap", "tag:yaml.org,2002:set", "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:omap",
+    "tag:yaml.org,2002:set",
+    "tag:yaml.org,2002:merge",
     "tag:yaml.org,2002:value",
 }
 _STR = "tag:yaml.org,2002:str"
@@ -51,9 +62,11 @@ FieldPath = tuple[str | int, ...]
 
 _Resolvers = tuple[tuple[str, re.Pattern[str]], ...]  # (tag, regexp) pairs
 _WILDCARD: _Resolvers = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, []))
-_BY_FIRST: dict[str, _Resolvers] = {first: tuple(resolvers) + _WILDCARD
-                                    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-                                    if first is not None}
+_BY_FIRST: dict[str, _Resolvers] = {
+    first: tuple(resolvers) + _WILDCARD
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    if first is not None
+}
 
 
 class _Loader(_BaseLoader):
@@ -167,15 +180,20 @@ def split(text: str, problems: list[Problem]) -> FrontMatter | None:
         if fmt == "json":  # the braces belong to the JSON document
             return FrontMatter(fmt, 0, 0, line_end, next_start)
         return FrontMatter(fmt, 0, content_start, line_start, next_start)
-    problems.append(Problem("schema/syntax", 0, first_end,
-                            f"front matter opened with `{text[:first_end]}` is never closed; "
-                            "add a closing fence line"))
+    problems.append(
+        Problem(
+            "schema/syntax",
+            0,
+            first_end,
+            f"front matter opened with `{text[:first_end]}` is never closed; add a closing fence line",
+        )
+    )
     return None
 
 
 def parse(text: str, fm: FrontMatter, problems: list[Problem]) -> None:
     """Fill fm.data and fm.entries; problems go to `problems`, never raise."""
-    source = text[fm.content_start:fm.content_end]
+    source = text[fm.content_start : fm.content_end]
     try:
         if fm.format == "yaml":
             _parse_yaml(source, fm, problems)
@@ -215,8 +233,11 @@ def _error_location(exc: Exception, fm: FrontMatter, source: str) -> tuple[int, 
         offset = mark.index if mark is not None else 0
         return base + min(offset, len(source)), f"invalid YAML front matter: {exc.problem or 'invalid YAML'}{context}"
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not accept (not a MarkedYAMLError)
-        what = (f"unacceptable character #x{exc.character:04x}: {exc.reason}"
-                if isinstance(exc.character, int) else str(exc.reason))
+        what = (
+            f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+            if isinstance(exc.character, int)
+            else str(exc.reason)
+        )
         offset = max(exc.position, 0)
         if exc.encoding != "unicode":  # libyaml (the C loader) counts UTF-8 bytes, not characters
             offset = len(source.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
@@ -234,6 +255,7 @@ def _error_location(exc: Exception, fm: FrontMatter, source: str) -> tuple[int, 
 
 
 # --- YAML -------------------------------------------------------------------------------------
+
 
 def _parse_yaml(source: str, fm: FrontMatter, problems: list[Problem]) -> None:
     root = yaml.compose(source, Loader=_Loader)
@@ -257,7 +279,7 @@ def _comments(source: str, base: int) -> list[tuple[int, str]]:
         end = _BREAK.search(source, i)
         line_end = end.start() if end else len(source)
         if i == 0 or source[i - 1] in " \t\r\n":
-            out.append((base + i, source[i + 1:line_end]))
+            out.append((base + i, source[i + 1 : line_end]))
             i = source.find("#", line_end)
         else:
             i = source.find("#", i + 1)
@@ -288,20 +310,30 @@ class _Builder:
             if not self.too_big:
                 self.too_big = True
                 start, end = self.span(node)
-                self.problems.append(Problem(
-                    "schema/syntax", start, start + 1,
-                    f"front matter expands to more than {MAX_NODES} values (aliases?); "
-                    "it is not read further", field_name(path)))
+                self.problems.append(
+                    Problem(
+                        "schema/syntax",
+                        start,
+                        start + 1,
+                        f"front matter expands to more than {MAX_NODES} values (aliases?); it is not read further",
+                        field_name(path),
+                    )
+                )
             return None
         if path not in self.entries:
             self.entries[path] = self.entry(key, node)
         tag = node.tag
         if tag not in _STANDARD_TAGS and tag != "!":
             start, end = self.span(node)
-            self.problems.append(Problem(
-                "schema/yaml-tag", start, start + 1,
-                f"YAML tag `{tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in front matter; the value is read as plain data",
-                field_name(path)))
+            self.problems.append(
+                Problem(
+                    "schema/yaml-tag",
+                    start,
+                    start + 1,
+                    f"YAML tag `{tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in front matter; the value is read as plain data",
+                    field_name(path),
+                )
+            )
         if type(node) is yaml.ScalarNode:
             return node.value if tag == _STR else _scalar(node)
         if type(node) is yaml.MappingNode:
@@ -313,9 +345,15 @@ class _Builder:
         for key_node, value_node in node.value:
             if type(key_node) is not yaml.ScalarNode:
                 start, end = self.span(key_node)
-                self.problems.append(Problem("schema/type", start, start + 1,
-                                             "a front-matter key must be a plain name, not a list or mapping",
-                                             field_name(path)))
+                self.problems.append(
+                    Problem(
+                        "schema/type",
+                        start,
+                        start + 1,
+                        "a front-matter key must be a plain name, not a list or mapping",
+                        field_name(path),
+                    )
+                )
                 continue
             key = key_node.value if key_node.tag == _STR else _scalar(key_node)
             if not isinstance(key, str):
@@ -323,10 +361,16 @@ class _Builder:
             child = path + (key,)
             if key in out:
                 start, end = self.span(key_node)
-                self.problems.append(Problem(
-                    "schema/duplicate-key", start, end,
-                    f"duplicate key `{field_name(child)}`: YAML keeps only the last value, "
-                    "so the earlier one is silently lost", field_name(child)))
+                self.problems.append(
+                    Problem(
+                        "schema/duplicate-key",
+                        start,
+                        end,
+                        f"duplicate key `{field_name(child)}`: YAML keeps only the last value, "
+                        "so the earlier one is silently lost",
+                        field_name(child),
+                    )
+                )
                 self.entries[child] = self.entry(key_node, value_node)
             out[key] = self.build(value_node, child, key_node)
         return out
@@ -353,6 +397,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 
 
 # --- JSON and TOML: values from their own parsers, positions where they can be found -----------
+
 
 def _locate_json(source: str, fm: FrontMatter) -> None:
     """JSON is YAML flow syntax, so composing it gives the node spans."""
@@ -383,7 +428,7 @@ def _locate_toml(source: str, fm: FrontMatter) -> None:
             continue
         path = table + tuple(p.strip().strip("\"'") for p in m.group(1).split("."))
         value = m.group(2)
-        if "#" in value and not value.startswith(("\"", "'")):
+        if "#" in value and not value.startswith(('"', "'")):
             value = value.split("#", 1)[0].rstrip()
         k0 = base + line_start + m.start(1)
         v0 = base + line_start + m.start(2)

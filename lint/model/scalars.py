@@ -22,8 +22,7 @@ _BLANK_OR_BREAK_RE = re.compile("[ \t\r\n\x85\u2028\u2029]")
 
 def _verbatim_re(specials: str) -> re.Pattern[str]:
     """Longest run copied as-is: no specials, blanks only if not before a break."""
-    return re.compile(
-        "(?:[^ \t\r\n\x85\u2028\u2029%s]++|[ \t]++(?![\r\n\x85\u2028\u2029]))*+" % specials)
+    return re.compile("(?:[^ \t\r\n\x85\u2028\u2029%s]++|[ \t]++(?![\r\n\x85\u2028\u2029]))*+" % specials)
 
 
 _PLAIN_RUN_RE = _verbatim_re("")
@@ -40,9 +39,23 @@ def _run_end(pattern: re.Pattern[str], text: str, pos: int, end: int) -> int:
 
 
 _ESCAPES = {
-    "0": "\0", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n",
-    "v": "\x0b", "f": "\x0c", "r": "\r", "e": "\x1b", " ": " ", '"': '"',
-    "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+    "0": "\0",
+    "a": "\x07",
+    "b": "\x08",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\x0b",
+    "f": "\x0c",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
     "P": "\u2029",
 }
 _HEX_LENGTHS = {"x": 2, "u": 4, "U": 8}
@@ -77,6 +90,7 @@ class _Out:
 
 # --------------------------------------------------------------------------
 # shared helpers
+
 
 def _read_break(text: str, pos: int, end: int) -> _Break:
     """The line break at ``pos`` as (normalised char, start, end).
@@ -154,6 +168,7 @@ def _skip_properties(text: str, pos: int, end: int) -> int:
 # --------------------------------------------------------------------------
 # flow scalars
 
+
 def _map_plain(text: str, pos: int, end: int, out: _Out) -> None:
     """Plain scalar: words separated by blanks, line breaks folded."""
     while pos < end:
@@ -202,7 +217,7 @@ def _map_quoted(text: str, pos: int, end: int, double: bool, out: _Out) -> bool:
                 break
             if nc in _HEX_LENGTHS:
                 n = _HEX_LENGTHS[nc]
-                digits = text[pos + 2:pos + 2 + n]
+                digits = text[pos + 2 : pos + 2 + n]
                 if len(digits) != n or not set(digits) <= _HEX_DIGITS:
                     return False
                 out.add(chr(int(digits, 16)), pos, pos + 2 + n)
@@ -225,6 +240,7 @@ def _map_quoted(text: str, pos: int, end: int, double: bool, out: _Out) -> bool:
 # --------------------------------------------------------------------------
 # block scalars
 
+
 def _explicit_indent(text: str, pos: int, end: int, value: str) -> int | None:
     """Content indentation of a block scalar with an indentation indicator.
 
@@ -246,8 +262,9 @@ def _explicit_indent(text: str, pos: int, end: int, value: str) -> int | None:
     return indent if indent >= 1 else None
 
 
-def _block_breaks(text: str, pos: int, line_start: int, end: int, indent: int,
-                  breaks: list[_Break]) -> tuple[int, int, int]:
+def _block_breaks(
+    text: str, pos: int, line_start: int, end: int, indent: int, breaks: list[_Break]
+) -> tuple[int, int, int]:
     """Skip indentation and empty lines; return (pos, line_start, indent).
 
     An ``indent`` of 0 means "auto-detect" from the most indented leading
@@ -312,8 +329,7 @@ def _map_block(text: str, pos: int, end: int, value: str, out: _Out) -> bool:
     pos, line_start, indent = _block_breaks(text, pos, line_start, end, indent, trailing)
     while pos < end and pos - line_start == indent:
         trailing_blank = text[pos] in _BLANKS
-        if (not literal and leading is not None and leading[0] == "\n"
-                and not leading_blank and not trailing_blank):
+        if not literal and leading is not None and leading[0] == "\n" and not leading_blank and not trailing_blank:
             if not trailing:  # fold the break (and the indentation) into a space
                 out.add(" ", leading[1], pos)
             leading = None
@@ -343,8 +359,8 @@ def _map_block(text: str, pos: int, end: int, value: str, out: _Out) -> bool:
 # --------------------------------------------------------------------------
 # public API
 
-def map_scalar(source: str, start: int, end: int, style: str | None,
-               value: str) -> tuple[list[int], list[int]] | None:
+
+def map_scalar(source: str, start: int, end: int, style: str | None, value: str) -> tuple[list[int], list[int]] | None:
     """Return ``(starts, ends)`` so that ``source[starts[i]:ends[i]]`` produced ``value[i]``.
 
     ``start``/``end`` are the node's mark indexes, ``style`` the node style

@@ -3,14 +3,18 @@ format is first used (a run prints one format, and some import xml or hashlib)."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import import_module
-from typing import Callable
 
-_RENDERERS = {"text": ("text", "render_text"), "json": ("json_format", "render_json"),
-              "concise": ("concise", "render_concise"), "github": ("github", "render_github"),
-              "sarif": ("sarif", "render_sarif"), "junit": ("junit", "render_junit"),
-              "rdjson": ("rdjson", "render_rdjson")}
+_RENDERERS = {
+    "text": ("text", "render_text"),
+    "json": ("json_format", "render_json"),
+    "concise": ("concise", "render_concise"),
+    "github": ("github", "render_github"),
+    "sarif": ("sarif", "render_sarif"),
+    "junit": ("junit", "render_junit"),
+    "rdjson": ("rdjson", "render_rdjson"),
+}
 
 
 class _Formats(Mapping):

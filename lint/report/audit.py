@@ -63,18 +63,23 @@ def build(report, collector: Collector, root: str) -> dict:
         if f.rule.startswith("stigma/"):
             lines = report.sources.get(f.path)
             if lines is not None:
-                terms[" ".join(lines.text[f.start:f.end].lower().split())] += 1
+                terms[" ".join(lines.text[f.start : f.end].lower().split())] += 1
 
     def score(counts: Counter) -> int:
         return sum(WEIGHT[Severity.parse(k)] * n for k, n in counts.items())
 
     def worst(table: dict[str, Counter], key: str) -> list[dict]:
         ranked = sorted(table.items(), key=lambda kv: (-score(kv[1]), kv[0]))[:TOP]
-        return [{key: name, "score": score(c), **{s: c.get(s, 0) for s in ("error", "warning", "info")}}
-                for name, c in ranked]
+        return [
+            {key: name, "score": score(c), **{s: c.get(s, 0) for s in ("error", "warning", "info")}}
+            for name, c in ranked
+        ]
 
     return {
-        "version": AUDIT_VERSION, "hrlint": __version__, "root": root, **base,
+        "version": AUDIT_VERSION,
+        "hrlint": __version__,
+        "root": root,
+        **base,
         "top_terms": [{"term": t, "count": n} for t, n in sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],
         "principles": {
             "articles_quoting": {str(n): len(collector.quoted.get(n, ())) for n in range(1, 9)},
@@ -93,23 +98,34 @@ def build(report, collector: Collector, root: str) -> dict:
 
 # --- terminal --------------------------------------------------------------------------------
 
+
 def render_summary(data: dict) -> str:
-    out = [f"hrlint audit of {data['root']}",
-           f"  files checked:        {data['files_checked']}",
-           f"  files with findings:  {data['files_with_findings']}",
-           "  findings:             " + ", ".join(f"{n} {s}" for s, n in data["by_severity"].items()),
-           f"  broken links:         {data['links']['broken']}",
-           f"  orphan articles:      {data['links']['orphans']}", "", "Findings by rule:"]
+    out = [
+        f"hrlint audit of {data['root']}",
+        f"  files checked:        {data['files_checked']}",
+        f"  files with findings:  {data['files_with_findings']}",
+        "  findings:             " + ", ".join(f"{n} {s}" for s, n in data["by_severity"].items()),
+        f"  broken links:         {data['links']['broken']}",
+        f"  orphan articles:      {data['links']['orphans']}",
+        "",
+        "Findings by rule:",
+    ]
     out += [f"  {n:6d}  {rule}" for rule, n in sorted(data["by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))]
     out += ["", "Most frequent stigmatizing terms:"]
     out += [f"  {t['count']:6d}  {t['term']}" for t in data["top_terms"]] or ["  none"]
     p = data["principles"]
-    out += ["", "Principle wording (articles quoting each principle):",
-            "  " + "  ".join(f"{n}: {c}" for n, c in p["articles_quoting"].items()),
-            f"  with legacy wording: {p['articles_with_legacy_wording']}, with misquotes: {p['articles_with_misquotes']}",
-            "", "Worst articles:"]
-    out += [f"  {w['score']:6d}  {w['path']} ({w['error']} errors, {w['warning']} warnings, {w['info']} info)"
-            for w in data["worst_articles"]] or ["  none"]
+    out += [
+        "",
+        "Principle wording (articles quoting each principle):",
+        "  " + "  ".join(f"{n}: {c}" for n, c in p["articles_quoting"].items()),
+        f"  with legacy wording: {p['articles_with_legacy_wording']}, with misquotes: {p['articles_with_misquotes']}",
+        "",
+        "Worst articles:",
+    ]
+    out += [
+        f"  {w['score']:6d}  {w['path']} ({w['error']} errors, {w['warning']} warnings, {w['info']} info)"
+        for w in data["worst_articles"]
+    ] or ["  none"]
     out += ["", "Worst subjects:"]
     out += [f"  {w['score']:6d}  {w['subject']}" for w in data["worst_subjects"]] or ["  none"]
     return "\n".join(out) + "\n"
@@ -154,16 +170,20 @@ def bar_chart(title: str, items: list[tuple[str, int]]) -> str:
         return f"<div><h3>{_e(title)}</h3><p class=note>none</p></div>"
     top = max(v for _, v in items) or 1
     row, label_w, bar_w = 22, 190, 200
-    parts = [f'<svg role="img" aria-label="{_e(title)}" width="{label_w + bar_w + 60}" '
-             f'height="{row * len(items) + 4}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg role="img" aria-label="{_e(title)}" width="{label_w + bar_w + 60}" '
+        f'height="{row * len(items) + 4}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for i, (label, value) in enumerate(items):
         y = i * row + 2
         width = max(1, round(bar_w * value / top))
         short = label if len(label) <= 30 else label[:29] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">{_e(short)}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row - 8}" fill="#4a78c2">'
-                     f'<title>{_e(label)}: {value}</title></rect>'
-                     f'<text x="{label_w + width + 4}" y="{y + 15}" font-size="12">{value}</text>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">{_e(short)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row - 8}" fill="#4a78c2">'
+            f"<title>{_e(label)}: {value}</title></rect>"
+            f'<text x="{label_w + width + 4}" y="{y + 15}" font-size="12">{value}</text>'
+        )
     return f"<div><h3>{_e(title)}</h3>" + "".join(parts) + "</svg></div>"
 
 
@@ -176,15 +196,28 @@ def _source(report, f) -> str:
     b = (f.end_column - 1) if f.end_line == f.line else len(text)
     b = max(b, a)
     lo, hi = max(0, a - 80), min(len(text), b + 80)
-    return (("…" if lo else "") + _e(text[lo:a]) + "<mark>" + _e(text[a:b]) + "</mark>" + _e(text[b:hi])
-            + ("…" if hi < len(text) else ""))
+    return (
+        ("…" if lo else "")
+        + _e(text[lo:a])
+        + "<mark>"
+        + _e(text[a:b])
+        + "</mark>"
+        + _e(text[b:hi])
+        + ("…" if hi < len(text) else "")
+    )
 
 
 def render_html(report, data: dict, collector: Collector, max_rows_per_rule: int = 200) -> str:
     sev = data["by_severity"]
-    cards = [("files checked", data["files_checked"]), ("with findings", data["files_with_findings"]),
-             ("errors", sev["error"]), ("warnings", sev["warning"]), ("info", sev["info"]),
-             ("broken links", data["links"]["broken"]), ("orphans", data["links"]["orphans"])]
+    cards = [
+        ("files checked", data["files_checked"]),
+        ("with findings", data["files_with_findings"]),
+        ("errors", sev["error"]),
+        ("warnings", sev["warning"]),
+        ("info", sev["info"]),
+        ("broken links", data["links"]["broken"]),
+        ("orphans", data["links"]["orphans"]),
+    ]
     subjects = Counter()
     for f in report.findings:
         subjects[collector.subjects.get(f.path, "(no subject)")] += 1
@@ -196,10 +229,14 @@ def render_html(report, data: dict, collector: Collector, max_rows_per_rule: int
     ]
     p = data["principles"]
     principle_rows = "".join(f"<tr><td>{n}</td><td>{c}</td></tr>" for n, c in p["articles_quoting"].items())
-    worst = "".join(f"<tr><td>{_e(w['path'])}</td><td>{w['score']}</td><td>{w['error']}</td><td>{w['warning']}</td>"
-                    f"<td>{w['info']}</td></tr>" for w in data["worst_articles"])
-    worst_subjects = "".join(f"<tr><td>{_e(w['subject'])}</td><td>{w['score']}</td></tr>"
-                             for w in data["worst_subjects"])
+    worst = "".join(
+        f"<tr><td>{_e(w['path'])}</td><td>{w['score']}</td><td>{w['error']}</td><td>{w['warning']}</td>"
+        f"<td>{w['info']}</td></tr>"
+        for w in data["worst_articles"]
+    )
+    worst_subjects = "".join(
+        f"<tr><td>{_e(w['subject'])}</td><td>{w['score']}</td></tr>" for w in data["worst_subjects"]
+    )
     shown: Counter = Counter()
     rows, hidden = [], Counter()
     for f in report.findings:
@@ -208,12 +245,17 @@ def render_html(report, data: dict, collector: Collector, max_rows_per_rule: int
             continue
         shown[f.rule] += 1
         subject = collector.subjects.get(f.path, "(no subject)")
-        rows.append(f'<tr data-rule="{_e(f.rule)}" data-severity="{f.severity}" data-subject="{_e(subject)}">'
-                    f"<td>{_e(f.path)}</td><td data-sort=\"{f.line}\">{f.line}:{f.column}</td><td>{_e(f.rule)}</td>"
-                    f'<td class="{f.severity}" data-sort="{int(f.severity)}">{f.severity}</td><td>{_e(subject)}</td>'
-                    f"<td>{_e(f.message)}</td><td class=src>{_source(report, f)}</td></tr>")
-    notes = "".join(f"<li>{n} more findings of {_e(rule)} not shown (limit {max_rows_per_rule} per rule; "
-                    "the JSON summary and `hrlint check` list them all)</li>" for rule, n in sorted(hidden.items()))
+        rows.append(
+            f'<tr data-rule="{_e(f.rule)}" data-severity="{f.severity}" data-subject="{_e(subject)}">'
+            f'<td>{_e(f.path)}</td><td data-sort="{f.line}">{f.line}:{f.column}</td><td>{_e(f.rule)}</td>'
+            f'<td class="{f.severity}" data-sort="{int(f.severity)}">{f.severity}</td><td>{_e(subject)}</td>'
+            f"<td>{_e(f.message)}</td><td class=src>{_source(report, f)}</td></tr>"
+        )
+    notes = "".join(
+        f"<li>{n} more findings of {_e(rule)} not shown (limit {max_rows_per_rule} per rule; "
+        "the JSON summary and `hrlint check` list them all)</li>"
+        for rule, n in sorted(hidden.items())
+    )
 
     def options(values) -> str:
         return "<option value=''>all</option>" + "".join(f"<option>{_e(v)}</option>" for v in sorted(values))
@@ -221,26 +263,25 @@ def render_html(report, data: dict, collector: Collector, max_rows_per_rule: int
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>hrlint audit</title><style>{CSS}</style></head>
-<body><h1>hrlint audit</h1><p class=note>{_e(data['root'])} · hrlint {_e(data['hrlint'])}</p>
-<div class=cards>{''.join(f'<div class=card><b>{v}</b>{_e(k)}</div>' for k, v in cards)}</div>
-<h2>Charts</h2><div class=charts>{''.join(charts)}</div>
-<h2>Principle wording</h2><p>Articles quoting each principle; {p['articles_with_legacy_wording']} with legacy
-wording, {p['articles_with_misquotes']} with misquotes.</p>
+<body><h1>hrlint audit</h1><p class=note>{_e(data["root"])} · hrlint {_e(data["hrlint"])}</p>
+<div class=cards>{"".join(f"<div class=card><b>{v}</b>{_e(k)}</div>" for k, v in cards)}</div>
+<h2>Charts</h2><div class=charts>{"".join(charts)}</div>
+<h2>Principle wording</h2><p>Articles quoting each principle; {p["articles_with_legacy_wording"]} with legacy
+wording, {p["articles_with_misquotes"]} with misquotes.</p>
 <table><thead><tr><th>principle</th><th>articles</th></tr></thead><tbody>{principle_rows}</tbody></table>
 <h2>Worst articles</h2><table><thead><tr><th>file</th><th>score</th><th>errors</th><th>warnings</th><th>info</th></tr>
 </thead><tbody>{worst}</tbody></table>
 <h2>Worst subjects</h2><table><thead><tr><th>subject</th><th>score</th></tr></thead><tbody>{worst_subjects}</tbody></table>
 <h2>Findings</h2><div class=filters><input id=q placeholder="filter text" aria-label="filter">
-<select id=f-rule aria-label=rule>{options(data['by_rule'])}</select>
-<select id=f-severity aria-label=severity>{options(['error', 'warning', 'info'])}</select>
-<select id=f-subject aria-label=subject>{options(set(collector.subjects.values()) | {'(no subject)'})}</select></div>
+<select id=f-rule aria-label=rule>{options(data["by_rule"])}</select>
+<select id=f-severity aria-label=severity>{options(["error", "warning", "info"])}</select>
+<select id=f-subject aria-label=subject>{options(set(collector.subjects.values()) | {"(no subject)"})}</select></div>
 <ul class=note>{notes}</ul>
 <table id=findings><thead><tr><th>file</th><th>line</th><th>rule</th><th>severity</th><th>subject</th>
-<th>message</th><th>source</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+<th>message</th><th>source</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
 <script>{SCRIPT}</script></body></html>
 """
 
 
 def render_json(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-

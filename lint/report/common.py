@@ -38,7 +38,7 @@ def rule_url(rule_id: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def rule_docs(rule_id: str, cls) -> dict[str, str]:
@@ -50,10 +50,12 @@ def rule_docs(rule_id: str, cls) -> dict[str, str]:
     help_text = _clip(help_text, HELP_LIMIT)
     first = help_text.split("\n\n", 1)[0]
     body = _INDENTED_AFTER_TEXT.sub(r"\1\n\n\2", help_text)
-    return {"summary": _clip(summary, DESCRIPTION_LIMIT),
-            "description": _clip(" ".join(first.split()), DESCRIPTION_LIMIT),
-            "help": help_text,
-            "markdown": f"**{summary}**\n\n{body}\n\n[Documentation]({rule_url(rule_id)})"}
+    return {
+        "summary": _clip(summary, DESCRIPTION_LIMIT),
+        "description": _clip(" ".join(first.split()), DESCRIPTION_LIMIT),
+        "help": help_text,
+        "markdown": f"**{summary}**\n\n{body}\n\n[Documentation]({rule_url(rule_id)})",
+    }
 
 
 def span_text(f: Finding, sources: dict | None) -> str | None:
@@ -64,7 +66,7 @@ def span_text(f: Finding, sources: dict | None) -> str | None:
         return None
     start = lines.offset(f.line, f.column)
     end = lines.offset(f.end_line, f.end_column)
-    return " ".join(lines.text[start:max(start, end)].split())
+    return " ".join(lines.text[start : max(start, end)].split())
 
 
 def plural(n: int, word: str) -> str:

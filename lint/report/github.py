@@ -40,11 +40,16 @@ def step_summary(report) -> str:
     out = ["## hrlint", "", summary_line(report), ""]
     if report.findings:
         out += ["| file | line | rule | severity | message |", "| --- | ---: | --- | --- | --- |"]
-        out += [f"| {_cell(f.path)} | {f.line} | {_cell(f.rule)} | {f.severity} | {_cell(f.message)} |"
-                for f in report.findings[:SUMMARY_ROWS]]
+        out += [
+            f"| {_cell(f.path)} | {f.line} | {_cell(f.rule)} | {f.severity} | {_cell(f.message)} |"
+            for f in report.findings[:SUMMARY_ROWS]
+        ]
         if len(report.findings) > SUMMARY_ROWS:
-            out += ["", f"Only the first {SUMMARY_ROWS} of {len(report.findings)} findings are listed; "
-                        "run `hrlint check` locally for the rest."]
+            out += [
+                "",
+                f"Only the first {SUMMARY_ROWS} of {len(report.findings)} findings are listed; "
+                "run `hrlint check` locally for the rest.",
+            ]
         out.append("")
     return "\n".join(out) + "\n"
 

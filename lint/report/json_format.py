@@ -13,13 +13,26 @@ JSON_VERSION = 1
 def finding_dict(f: Finding) -> dict:
     fix = None
     if f.fix is not None:
-        fix = {"line": f.fix.line, "column": f.fix.column, "end_line": f.fix.end_line,
-               "end_column": f.fix.end_column, "replacement": f.fix.replacement,
-               "applicability": "safe" if f.fix.safe else "unsafe"}
+        fix = {
+            "line": f.fix.line,
+            "column": f.fix.column,
+            "end_line": f.fix.end_line,
+            "end_column": f.fix.end_column,
+            "replacement": f.fix.replacement,
+            "applicability": "safe" if f.fix.safe else "unsafe",
+        }
     return {
-        "path": f.path, "line": f.line, "column": f.column, "end_line": f.end_line,
-        "end_column": f.end_column, "rule": f.rule, "severity": str(f.severity), "message": f.message,
-        "field": f.field, "suggestions": list(f.suggestions), "fix": fix,
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "end_column": f.end_column,
+        "rule": f.rule,
+        "severity": str(f.severity),
+        "message": f.message,
+        "field": f.field,
+        "suggestions": list(f.suggestions),
+        "fix": fix,
     }
 
 
@@ -34,6 +47,13 @@ def summary(report) -> dict:
 
 
 def render_json(report, **_) -> str:
-    return dumps_pretty({"version": JSON_VERSION,
-                         "findings": [finding_dict(f) for f in report.findings],
-                         "summary": summary(report)}) + "\n"
+    return (
+        dumps_pretty(
+            {
+                "version": JSON_VERSION,
+                "findings": [finding_dict(f) for f in report.findings],
+                "summary": summary(report),
+            }
+        )
+        + "\n"
+    )

@@ -27,9 +27,9 @@ def render_junit(report, **_) -> str:
     for path, found in by_path.items():
         case = ET.SubElement(suite, "testcase", {"classname": "hrlint", "name": _clean(path)})
         if found:
-            failure = ET.SubElement(case, "failure", {"message": plural(len(found), "problem"),
-                                                      "type": str(max(f.severity for f in found))})
-            failure.text = _clean("\n".join(f"{f.line}:{f.column} {f.severity} {f.rule} {f.message}"
-                                            for f in found))
+            failure = ET.SubElement(
+                case, "failure", {"message": plural(len(found), "problem"), "type": str(max(f.severity for f in found))}
+            )
+            failure.text = _clean("\n".join(f"{f.line}:{f.column} {f.severity} {f.rule} {f.message}" for f in found))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

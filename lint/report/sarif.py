@@ -70,12 +70,17 @@ def sarif_fix(f) -> dict:
     what = f"Replace with `{fix.replacement}`" if fix.replacement else "Delete"
     return {
         "description": {"text": what + ("" if fix.safe else " (unsafe fix: check the meaning)")},
-        "artifactChanges": [{
-            "artifactLocation": artifact(f.path),
-            "replacements": [{"deletedRegion": region(fix.line, fix.column, fix.end_line, fix.end_column,
-                                                      widen=False),
-                              "insertedContent": {"text": fix.replacement}}],
-        }],
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact(f.path),
+                "replacements": [
+                    {
+                        "deletedRegion": region(fix.line, fix.column, fix.end_line, fix.end_column, widen=False),
+                        "insertedContent": {"text": fix.replacement},
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -85,9 +90,14 @@ def result(f, rule_index: int, fingerprint: str) -> dict:
         "ruleIndex": rule_index,
         "level": level("sarif", f.severity),
         "message": {"text": f.message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": artifact(f.path),
-            "region": region(f.line, f.column, f.end_line, f.end_column)}}],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact(f.path),
+                    "region": region(f.line, f.column, f.end_line, f.end_column),
+                }
+            }
+        ],
         "partialFingerprints": {FINGERPRINT: fingerprint},
     }
     if f.field:
@@ -104,16 +114,25 @@ def render_sarif(report, rules=None, cwd=None, sources=None, **_) -> str:
     root = (cwd or Path.cwd()).resolve().as_uri().rstrip("/") + "/"
     invocation = {"executionSuccessful": not report.internal_errors, "workingDirectory": {"uri": root}}
     if report.internal_errors:
-        invocation["toolExecutionNotifications"] = [{"level": "error", "message": {"text": m}}
-                                                    for m in report.internal_errors]
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": m}} for m in report.internal_errors
+        ]
     run = {
-        "tool": {"driver": {"name": "hrlint", "version": __version__, "informationUri": DOCS_URL,
-                            "rules": [descriptor(rid, rules.get(rid)) for rid in used]}},
+        "tool": {
+            "driver": {
+                "name": "hrlint",
+                "version": __version__,
+                "informationUri": DOCS_URL,
+                "rules": [descriptor(rid, rules.get(rid)) for rid in used],
+            }
+        },
         "invocations": [invocation],
         "originalUriBaseIds": {SRCROOT: {"uri": root}},
         "columnKind": "unicodeCodePoints",
-        "results": [result(f, index[f.rule], fp)
-                    for f, fp in zip(report.findings, fingerprints(report.findings, sources or report.sources))],
+        "results": [
+            result(f, index[f.rule], fp)
+            for f, fp in zip(report.findings, fingerprints(report.findings, sources or report.sources))
+        ],
     }
     log = {"$schema": SCHEMA_URL, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -29,8 +29,7 @@ def _snippet(line_text: str, column: int, end_column: int) -> tuple[str, str]:
     return shown, carets
 
 
-def render_text(report, color: bool = False, quiet: bool = False, statistics: bool = False,
-                sources=None, **_) -> str:
+def render_text(report, color: bool = False, quiet: bool = False, statistics: bool = False, sources=None, **_) -> str:
     """`sources` maps a display path to its LineIndex, for the source excerpt."""
     out: list[str] = []
 
@@ -65,9 +64,11 @@ def summary_line(report) -> str:
     files = f"{n_files} file{'s' if n_files != 1 else ''}"
     if not report.findings:
         return f"No problems found in {files}."
-    parts = [f"{report.count(s)} {s}{'s' if report.count(s) != 1 and s != Severity.INFO else ''}"
-             for s in sorted(Severity, reverse=True) if report.count(s)]
+    parts = [
+        f"{report.count(s)} {s}{'s' if report.count(s) != 1 and s != Severity.INFO else ''}"
+        for s in sorted(Severity, reverse=True)
+        if report.count(s)
+    ]
     n = len(report.findings)
     affected = len({f.path for f in report.findings})
-    return (f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) "
-            f"in {affected} of {files}.")
+    return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) in {affected} of {files}."

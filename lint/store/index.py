@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Final, Generic, Mapping, Sequence, TypeVar, cast, overload
+from typing import Any, Final, Generic, TypeVar, cast, overload
 
 from lint.model import jsonio
 from lint.model.document import Document
@@ -57,16 +58,26 @@ def article_of(doc: Document, rel: str) -> Article | None:
         value = data.get(key)
         return value if isinstance(value, str) else None
 
-    related = [v.get("url") for k, v in data.items()
-               if isinstance(k, str) and k.startswith("related_article") and isinstance(v, dict)]
+    related = [
+        v.get("url")
+        for k, v in data.items()
+        if isinstance(k, str) and k.startswith("related_article") and isinstance(v, dict)
+    ]
     ident = data.get("id")
     if not isinstance(ident, (int, str)):
         ident = None
-    elif isinstance(ident, int) and not -2**63 <= ident < 2**63:
+    elif isinstance(ident, int) and not -(2**63) <= ident < 2**63:
         ident = str(ident)  # kept exact through the JSON cache
-    return Article(rel, ident, text("url"),
-                   text("file_name"), text("title"), text("subject"),
-                   scan(doc).anchors, [u for u in related if isinstance(u, str)])
+    return Article(
+        rel,
+        ident,
+        text("url"),
+        text("file_name"),
+        text("title"),
+        text("subject"),
+        scan(doc).anchors,
+        [u for u in related if isinstance(u, str)],
+    )
 
 
 class _Lookup(Generic[V]):
@@ -75,7 +86,7 @@ class _Lookup(Generic[V]):
 
     MEMO_SIZE = 4096
 
-    def __init__(self, index: "CorpusIndex", column: str, one: bool = False) -> None:
+    def __init__(self, index: CorpusIndex, column: str, one: bool = False) -> None:
         """`one`: find the first article (None if there is none) instead of the list of them; V says which."""
         self.index, self.column, self.one = index, column, one
         self.memo: dict[str, V] = {}
@@ -97,8 +108,11 @@ class _Lookup(Generic[V]):
         todo = list(dict.fromkeys(k for k in keys if k not in self.memo))
         if todo:
             found: dict[str, list[Article]] = {k: [] for k in todo}
-            rows = self.index.query(f"SELECT {self.column}, article FROM articles WHERE {self.column} "
-                                    f"IN ({', '.join('?' * len(todo))}) ORDER BY path", tuple(todo))
+            rows = self.index.query(
+                f"SELECT {self.column}, article FROM articles WHERE {self.column} "
+                f"IN ({', '.join('?' * len(todo))}) ORDER BY path",
+                tuple(todo),
+            )
             for key, blob in rows:
                 found[key].append(Article(*jsonio.loads(blob)))
             if self.index.checks_freshness:
@@ -112,9 +126,13 @@ class _Lookup(Generic[V]):
         """The keys that more than one article has (computed once per process; not for an index
         that checks freshness: one of the articles read again may now share its key)."""
         if self._repeated is None:
-            self._repeated = {k for k, in self.index.query(
-                f"SELECT {self.column} FROM articles WHERE {self.column} IS NOT NULL "
-                f"GROUP BY {self.column} HAVING COUNT(*) > 1")}
+            self._repeated = {
+                k
+                for (k,) in self.index.query(
+                    f"SELECT {self.column} FROM articles WHERE {self.column} IS NOT NULL "
+                    f"GROUP BY {self.column} HAVING COUNT(*) > 1"
+                )
+            }
         return self._repeated
 
 
@@ -126,8 +144,14 @@ class CorpusIndex:
     temporary one with --no-cache). Lookups read only the rows they need, so a large corpus costs
     neither the time to load every entry nor the memory of holding them in each worker process."""
 
-    def __init__(self, root: Path, database: Path, digest: str,
-                 overlay: dict[str, Article | None] | None = None, max_bytes: int = 0):
+    def __init__(
+        self,
+        root: Path,
+        database: Path,
+        digest: str,
+        overlay: dict[str, Article | None] | None = None,
+        max_bytes: int = 0,
+    ):
         """`overlay` (with `max_bytes`, the file size limit): given when the database may be stale
         (the tree was not walked); it holds the articles read again (None: no longer an article),
         and each article looked up is read again if its file changed."""
@@ -155,7 +179,7 @@ class CorpusIndex:
     def paths(self) -> frozenset[str]:
         """The paths of every article, as of this run (read once per process)."""
         if self._paths is None:
-            self._paths = frozenset(path for path, in self.query("SELECT path FROM articles"))
+            self._paths = frozenset(path for (path,) in self.query("SELECT path FROM articles"))
         if not self.overlay:
             return self._paths
         return (self._paths - self.overlay.keys()) | {p for p, a in self.overlay.items() if a is not None}
@@ -176,7 +200,7 @@ class CorpusIndex:
     @property
     def articles(self) -> list[Article]:
         """Every article, in path order (for the few uses that need them all)."""
-        found = [Article(*jsonio.loads(blob)) for blob, in self.query("SELECT article FROM articles ORDER BY path")]
+        found = [Article(*jsonio.loads(blob)) for (blob,) in self.query("SELECT article FROM articles ORDER BY path")]
         return self.fresh(found) if self.checks_freshness else found
 
     def fresh(self, found: list[Article], column: str | None = None, key: str | None = None) -> list[Article]:
@@ -238,7 +262,7 @@ class CorpusIndex:
             if folder is not None:  # the urls that start with `folder/` ("0" follows "/")
                 where, args = "url_key >= ? AND url_key < ?", (folder + "/", folder + "0")
             urls = self.query(f"SELECT url_key FROM articles WHERE {where} GROUP BY url_key ORDER BY MIN(path)", args)
-            self._folders[folder] = [u for u, in urls if folder is None or u.rsplit("/", 1)[0] == folder]
+            self._folders[folder] = [u for (u,) in urls if folder is None or u.rsplit("/", 1)[0] == folder]
         return self._folders[folder]
 
     def inbound(self) -> dict[str, int]:
@@ -291,8 +315,15 @@ _Stored = tuple[str, int | None, int | None, str | None, _ArticleRow | str | Non
 _Entry = tuple[str, int | None, int | None, str | None, _ArticleRow | str | None, int | None]
 
 
-def build_index(root: Path, config: Config, use_cache: bool = True, jobs: int = 1, walk: Walk = walk_files,
-                targets: list[str] | None = None, spill: Spill | None = None) -> CorpusIndex:
+def build_index(
+    root: Path,
+    config: Config,
+    use_cache: bool = True,
+    jobs: int = 1,
+    walk: Walk = walk_files,
+    targets: list[str] | None = None,
+    spill: Spill | None = None,
+) -> CorpusIndex:
     """The index of every article under `root`: entries of unchanged files are kept, the others
     read on up to `jobs` processes. With `targets` (the few files a run checks), only the folders
     changed since the last walk are walked (see `_update`). With `spill`, the documents read for
@@ -315,8 +346,10 @@ def _folder_rows(root: Path, folders: list[tuple[str, int, int]] | None) -> dict
     """{folder relative to root: mtime_ns} of the folders a walk read. A folder changed less than
     RACY_NS before it was read gets -1: a later change could keep the same coarse timestamp."""
     prefix = len(os.path.join(str(root), ""))
-    return {path[prefix:].replace(os.sep, "/"): mtime if read_at - mtime >= RACY_NS else -1
-            for path, mtime, read_at in folders or []}
+    return {
+        path[prefix:].replace(os.sep, "/"): mtime if read_at - mtime >= RACY_NS else -1
+        for path, mtime, read_at in folders or []
+    }
 
 
 def _below(folder: str) -> tuple[str, tuple[str, ...]]:
@@ -346,8 +379,15 @@ def _changed_folders(db: sqlite3.Connection, root: Path) -> list[str] | None:
     return changed
 
 
-def _update(root: Path, config: Config, database: Path, jobs: int, walk: Walk,
-            targets: list[str] | None = None, spill: Spill | None = None) -> CorpusIndex:
+def _update(
+    root: Path,
+    config: Config,
+    database: Path,
+    jobs: int,
+    walk: Walk,
+    targets: list[str] | None = None,
+    spill: Spill | None = None,
+) -> CorpusIndex:
     """Walk the tree and bring the database up to date. With `targets` (a run on a few files),
     only the folders changed since the last walk are walked, and the index it returns reads the
     targets and each article it looks up again if their file changed (a file edited in place does
@@ -367,8 +407,12 @@ def _update(root: Path, config: Config, database: Path, jobs: int, walk: Walk,
         folders: list[tuple[str, int, int]] = []
         for folder in subtrees:
             where, args = _below(folder)
-            known.update({row[0]: row[1:] for row in
-                          db.execute(f"SELECT path, size, mtime_ns, sha256 FROM files WHERE {where}", args)})
+            known.update(
+                {
+                    row[0]: row[1:]
+                    for row in db.execute(f"SELECT path, size, mtime_ns, sha256 FROM files WHERE {where}", args)
+                }
+            )
             old_folders.update(db.execute(f"SELECT path, mtime_ns FROM folders WHERE {where}", args))
             found = walk(root / folder, config)
             walked += found
@@ -434,8 +478,9 @@ def _write(db: sqlite3.Connection, entries: list[_Stored]) -> None:
     unreadable = [(e[0],) for e in entries if e[1] is None]
     db.executemany("DELETE FROM files WHERE path = ?", unreadable)
     db.executemany("DELETE FROM articles WHERE path = ?", unreadable + [e[:1] for e in changed])
-    db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
-                   [(e[1], e[2], e[0]) for e in entries if e[4] == _KEEP])
+    db.executemany(
+        "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", [(e[1], e[2], e[0]) for e in entries if e[4] == _KEEP]
+    )
     db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", [e[:4] for e in changed])
     db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", [e[4] for e in changed if e[4] is not None])
 
@@ -451,8 +496,12 @@ _KEY_COLUMNS = ("id_key", "url_key", "file_name", "title_key")
 
 def _keys(article: Article) -> tuple[str | None, str | None, str | None, str | None]:
     """An article's values of the `_KEY_COLUMNS`."""
-    return (str(article.id) if article.id is not None else None, normalise_url(article.url) if article.url else None,
-            article.file_name or None, normalise_title(article.title) if article.title else None)
+    return (
+        str(article.id) if article.id is not None else None,
+        normalise_url(article.url) if article.url else None,
+        article.file_name or None,
+        normalise_title(article.title) if article.title else None,
+    )
 
 
 def _key(article: Article, column: str) -> str | None:
@@ -489,4 +538,3 @@ _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 
 
 # --- pages of the site outside this repository -------------------------------------------------
-

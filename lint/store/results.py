@@ -18,12 +18,13 @@ import inspect
 import json
 import os
 import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from lint.model import jsonio
-from lint.store.sqlite import CACHE_DIR, open_database, retrying, write_cache_folder
 from lint.model.findings import Finding, Fix, Severity
+from lint.store.sqlite import CACHE_DIR, open_database, retrying, write_cache_folder
 
 if TYPE_CHECKING:
     from lint.workspace.config import Config
@@ -90,12 +91,21 @@ def fingerprint(linter: _Linter, ctx: _Context, index_digest: str | None) -> str
     package = Path(lint.__file__).parent
     code = _files_below(package, (".py",)) + [Path(inspect.getfile(type(r))) for r in linter.rules]
     config = ctx.config
-    data = (_files_below(data_dir("rules"), (".yaml", ".json")) + _files_below(data_dir("schemas"), (".json",))
-            + [f for d in config.schema_dirs for f in _files_below(Path(d), (".json",))]
-            + list(linter.data_files))
-    parts = [lint.__version__, repr(config), sorted(linter.enabled_ids),
-             [(r.id, str(r.severity), repr(r.options)) for r in linter.rules],
-             _stamp(code), _stamp(data), index_digest]
+    data = (
+        _files_below(data_dir("rules"), (".yaml", ".json"))
+        + _files_below(data_dir("schemas"), (".json",))
+        + [f for d in config.schema_dirs for f in _files_below(Path(d), (".json",))]
+        + list(linter.data_files)
+    )
+    parts = [
+        lint.__version__,
+        repr(config),
+        sorted(linter.enabled_ids),
+        [(r.id, str(r.severity), repr(r.options)) for r in linter.rules],
+        _stamp(code),
+        _stamp(data),
+        index_digest,
+    ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
@@ -125,6 +135,7 @@ class ResultCache:
     def _use(self, action: Callable[[sqlite3.Connection], T]) -> T | None:
         """`action(db)` on the database, opened on first use. A damaged database is replaced by an
         empty one; None (and the run goes on without the cache) when it cannot be used."""
+
         def attempt() -> T:
             try:
                 if self.db is None:
@@ -146,8 +157,9 @@ class ResultCache:
         path = os.fspath(path)
         return path if os.path.isabs(path) else os.path.abspath(path)
 
-    def lookup(self, files: list[tuple[str, str]],
-               stats: dict[str, tuple[int, int]] | None = None) -> list[list[Finding] | None]:
+    def lookup(
+        self, files: list[tuple[str, str]], stats: dict[str, tuple[int, int]] | None = None
+    ) -> list[list[Finding] | None]:
         """The cached findings of each (path, display path) whose file is unchanged, else None.
         `stats`: (size, mtime_ns) of files already stat-ed in this run (by the index walk)."""
         isabs, absolute = os.path.isabs, os.path.abspath
@@ -160,8 +172,10 @@ class ResultCache:
                 return db.execute(columns, (self.fingerprint,)).fetchall()  # most rows: one scan is faster
             found: list[_Cached] = []
             for start in range(0, len(keys), BATCH):
-                chunk = keys[start:start + BATCH]
-                found += db.execute(f"{columns} AND path IN ({', '.join('?' * len(chunk))})", (self.fingerprint, *chunk))
+                chunk = keys[start : start + BATCH]
+                found += db.execute(
+                    f"{columns} AND path IN ({', '.join('?' * len(chunk))})", (self.fingerprint, *chunk)
+                )
             return found
 
         out: list[list[Finding] | None] = [None] * len(files)
@@ -178,8 +192,9 @@ class ResultCache:
                     pass  # a damaged row: the file is checked again
         return out
 
-    def _unchanged(self, path: str, key: str, size: int, mtime_ns: int, digest: str,
-                   known: tuple[int, int] | None = None) -> bool:
+    def _unchanged(
+        self, path: str, key: str, size: int, mtime_ns: int, digest: str, known: tuple[int, int] | None = None
+    ) -> bool:
         try:
             if known is None:
                 stat = os.stat(path)
@@ -196,8 +211,16 @@ class ResultCache:
             return False
 
     def put(self, path: str, raw_size: int, mtime_ns: int, digest: str, findings: list[Finding]) -> None:
-        self.pending.append((self._key(path), self.fingerprint, raw_size, mtime_ns, digest,
-                             jsonio.dumps([_encode(f) for f in findings]).decode("utf-8")))
+        self.pending.append(
+            (
+                self._key(path),
+                self.fingerprint,
+                raw_size,
+                mtime_ns,
+                digest,
+                jsonio.dumps([_encode(f) for f in findings]).decode("utf-8"),
+            )
+        )
         if len(self.pending) >= BATCH:
             self._flush()
 

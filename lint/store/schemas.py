@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-
-from lint.workspace.config import ConfigError
 from lint.model.resources import data_dir
 from lint.store.verified import UNKEPT, Verified
+from lint.workspace.config import ConfigError
 
 if TYPE_CHECKING:  # jsonschema itself is imported only when needed (it takes 0.15 s)
     from jsonschema import FormatChecker, ValidationError, Validator
@@ -69,8 +69,7 @@ class SchemaStore:
         return self._cache[name]
 
     def names(self) -> list[str]:
-        found = {p.name[: -len(".schema.json")] for d in self.dirs if d.is_dir()
-                 for p in d.glob("*.schema.json")}
+        found = {p.name[: -len(".schema.json")] for d in self.dirs if d.is_dir() for p in d.glob("*.schema.json")}
         return sorted(found)
 
     def _load(self, name: str) -> Schema | None:
@@ -158,11 +157,46 @@ def _check_patterns(node: Any, path: Path, where: str = "") -> None:
 
 # Keywords whose meaning is the same in draft 7 (what fastjsonschema compiles) and 2020-12.
 _SAME_IN_DRAFT7 = {
-    "$schema", "$id", "$ref", "$defs", "$comment", "title", "description", "default", "examples",
-    "type", "enum", "const", "properties", "patternProperties", "additionalProperties", "required",
-    "propertyNames", "minProperties", "maxProperties", "items", "minItems", "maxItems", "uniqueItems",
-    "contains", "pattern", "minLength", "maxLength", "format", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+    "$schema",
+    "$id",
+    "$ref",
+    "$defs",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "required",
+    "propertyNames",
+    "minProperties",
+    "maxProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
 }
 _SUBSCHEMA_MAPS = {"properties", "patternProperties", "$defs"}
 _SUBSCHEMA_LISTS = {"allOf", "anyOf", "oneOf"}
@@ -241,7 +275,8 @@ def best_error(schema: dict[str, Any], data: Any) -> ValidationError | None:
     import jsonschema
 
     error: ValidationError | None = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(data))
+        jsonschema.Draft202012Validator(schema).iter_errors(data)
+    )
     return error
 
 

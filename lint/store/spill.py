@@ -30,8 +30,9 @@ _readers: dict[tuple[str, int], int] = {}  # (folder, pid) -> fd
 _EntryState = tuple[FieldPath, tuple[int, int] | None, tuple[int, int] | None, str | None, str | None]
 _FrontState = tuple[str, int, int, int, int, Any, list[_EntryState], list[tuple[int, str]]]
 _ProblemState = tuple[str, int, int, str, str | None]
-DocumentState = tuple[str, str, str, bool, str, bool, tuple[int, int, str] | None, list[_ProblemState],
-                      _FrontState | None]
+DocumentState = tuple[
+    str, str, str, bool, str, bool, tuple[int, int, str] | None, list[_ProblemState], _FrontState | None
+]
 
 
 class Spill:
@@ -43,7 +44,7 @@ class Spill:
         self.budget = budget  # bytes each process may write
 
     @classmethod
-    def create(cls, wanted: frozenset[str], jobs: int = 1) -> "Spill | None":
+    def create(cls, wanted: frozenset[str], jobs: int = 1) -> Spill | None:
         """A new folder in the system's temporary folder (TMPDIR); MAX_BYTES, or a quarter of the
         free space there if less, shared by `jobs` processes. None if it cannot be made."""
         try:
@@ -53,7 +54,7 @@ class Spill:
             return None
         return cls(folder, wanted, budget // max(1, jobs))
 
-    def writer(self) -> "Spill":
+    def writer(self) -> Spill:
         """This spill without `wanted`: what the index build sends with each file to a worker."""
         return Spill(self.folder, budget=self.budget)
 
@@ -65,8 +66,12 @@ class Spill:
             if len(record) > MAX_RECORD:
                 return None
             if key not in _writer:
-                _writer[key] = (os.open(os.path.join(self.folder, f"{key[1]}.spill"),
-                                        os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), 0)
+                _writer[key] = (
+                    os.open(
+                        os.path.join(self.folder, f"{key[1]}.spill"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+                    ),
+                    0,
+                )
             fd, offset = _writer[key]
             if offset + len(record) > self.budget:
                 return None
@@ -116,11 +121,31 @@ def snapshot(doc: Document) -> DocumentState:
     """A parsed document as plain tuples, which pickle about 3x faster than the dataclasses.
     Covers every field of Document but `memo` and the line index (both rebuilt on use)."""
     fm = doc.front_matter
-    front = None if fm is None else (
-        fm.format, fm.start, fm.content_start, fm.content_end, fm.end, fm.data,
-        [(path, e.key_span, e.value_span, e.scalar, e.style) for path, e in fm.entries.items()], fm.comments)
-    return (str(doc.path), doc.display, doc.text, doc.bom, doc.encoding, doc.readable, doc.signature,
-            [(p.rule, p.start, p.end, p.message, p.field) for p in doc.problems], front)
+    front = (
+        None
+        if fm is None
+        else (
+            fm.format,
+            fm.start,
+            fm.content_start,
+            fm.content_end,
+            fm.end,
+            fm.data,
+            [(path, e.key_span, e.value_span, e.scalar, e.style) for path, e in fm.entries.items()],
+            fm.comments,
+        )
+    )
+    return (
+        str(doc.path),
+        doc.display,
+        doc.text,
+        doc.bom,
+        doc.encoding,
+        doc.readable,
+        doc.signature,
+        [(p.rule, p.start, p.end, p.message, p.field) for p in doc.problems],
+        front,
+    )
 
 
 def restore(state: DocumentState) -> Document:
@@ -128,7 +153,16 @@ def restore(state: DocumentState) -> Document:
     fm = None
     if front is not None:
         fmt, start, content_start, content_end, end, data, entries, comments = front
-        fm = FrontMatter(fmt, start, content_start, content_end, end, data,
-                         {p: Entry(key, value, scalar, style) for p, key, value, scalar, style in entries}, comments)
-    return Document(Path(path), display, text, bom, encoding, fm, [Problem(*p) for p in problems], readable,
-                    signature=signature)
+        fm = FrontMatter(
+            fmt,
+            start,
+            content_start,
+            content_end,
+            end,
+            data,
+            {p: Entry(key, value, scalar, style) for p, key, value, scalar, style in entries},
+            comments,
+        )
+    return Document(
+        Path(path), display, text, bom, encoding, fm, [Problem(*p) for p in problems], readable, signature=signature
+    )

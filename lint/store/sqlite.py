@@ -7,9 +7,9 @@ import atexit
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
-
+from typing import TypeVar
 
 CACHE_DIR = ".hrlint_cache"
 
@@ -20,7 +20,8 @@ def write_cache_folder(folder: Path) -> None:
         folder.mkdir(exist_ok=True)
         if not (folder / "CACHEDIR.TAG").exists():
             (folder / "CACHEDIR.TAG").write_text(
-                "Signature: 8a477f597d28d172789f06886806bc55\n# hrlint cache; see https://bford.info/cachedir/\n")
+                "Signature: 8a477f597d28d172789f06886806bc55\n# hrlint cache; see https://bford.info/cachedir/\n"
+            )
             (folder / ".gitignore").write_text("*\n")
     except OSError:
         pass
@@ -38,7 +39,7 @@ def connect(database: Path) -> sqlite3.Connection:
 
 def _current(db: sqlite3.Connection, schema: str, version: int) -> bool:
     """Is this a cache database of this version, with all the tables of `schema`?"""
-    tables = {name for name, in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return db.execute("PRAGMA user_version").fetchone()[0] == version and tables >= set(_TABLE.findall(schema))
 
 
@@ -52,8 +53,11 @@ def open_database(database: Path, schema: str, version: int) -> sqlite3.Connecti
     if not _current(db, schema, version):
         db.execute("BEGIN IMMEDIATE")
         if not _current(db, schema, version):  # not made meanwhile by another hrlint
-            for statement in [*(f"DROP TABLE IF EXISTS {table}" for table in _TABLE.findall(schema)),
-                              *filter(str.strip, schema.split(";")), f"PRAGMA user_version = {version}"]:
+            for statement in [
+                *(f"DROP TABLE IF EXISTS {table}" for table in _TABLE.findall(schema)),
+                *filter(str.strip, schema.split(";")),
+                f"PRAGMA user_version = {version}",
+            ]:
                 db.execute(statement)
         db.execute("COMMIT")
         db.execute("PRAGMA journal_mode = WAL")  # readers and the writer do not wait for each other
@@ -96,4 +100,3 @@ def retrying(database: Path, action: Callable[[], T]) -> T | None:
         except OSError:  # the cache folder cannot be written
             return None
     return None
-

@@ -17,8 +17,9 @@ again. `--no-cache` neither reads nor writes them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lint.model import jsonio
 
@@ -67,7 +68,6 @@ class Verified:
                 jsonio.write_atomic(path, digests)
             except OSError:
                 pass  # not kept: checked again next time
-
 
     def parsed(self, content: bytes, parse: Callable[[bytes], Any]) -> Any:
         """`parse(content)`, read from the JSON an earlier run kept for the same bytes if there is one."""

@@ -101,6 +101,7 @@ def scan(doc: Any) -> MarkdownScan:
 
 # --- parsing --------------------------------------------------------------------------------
 
+
 class _Collector:
     """What the wrapped rules record during one parse (inline offsets are into the block's content)."""
 
@@ -210,8 +211,14 @@ def _parser(indented_code: bool) -> MarkdownIt:
     md.normalizeLink = md.normalizeLinkText = _same  # type: ignore[method-assign]
     if not indented_code:
         md.disable("code")
-    for name, kind in (("backticks", "span"), ("link", "link"), ("image", "image"), ("autolink", "autolink"),
-                       ("html_inline", "html"), ("entity", "entity")):
+    for name, kind in (
+        ("backticks", "span"),
+        ("link", "link"),
+        ("image", "image"),
+        ("autolink", "autolink"),
+        ("html_inline", "html"),
+        ("entity", "entity"),
+    ):
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)]
         md.inline.ruler.at(name, _record(kind, rule.fn), {"alt": rule.alt})
     rule = md.block.ruler.__rules__[md.block.ruler.__find__("reference")]
@@ -342,13 +349,17 @@ class _Builder:
                 setext = token.markup in ("=", "-")
                 if not setext:
                     self.atx.add(id(inline))
-                words = _rendered(_emphasis(inline.content, env) if "*" in inline.content or "_" in inline.content
-                                  else inline.children or [])
+                words = _rendered(
+                    _emphasis(inline.content, env)
+                    if "*" in inline.content or "_" in inline.content
+                    else inline.children or []
+                )
                 slug = _slug(words)
                 n = counts.get(slug, 0)
                 counts[slug] = n + 1
-                headings.append((int(token.tag[1]), words, f"{slug}-{n}" if n else slug, setext,
-                                 *self.line_span(*token.map)))
+                headings.append(
+                    (int(token.tag[1]), words, f"{slug}-{n}" if n else slug, setext, *self.line_span(*token.map))
+                )
         self.inline()
         for first, last, dest in self.collector.definitions:
             self.hidden.append(self.line_span(first, last))
@@ -356,12 +367,14 @@ class _Builder:
                 self.links.append(("definition", dest[1], dest[2]))
         src, norm = self.to_source, self.norm
         return MarkdownScan(
-            start, end,
+            start,
+            end,
             tuple(Code(k, src(a), src(b)) for k, a, b in sorted(self.code, key=_second)),
             tuple(Html(k, src(a), src(b)) for k, a, b in sorted(self.html, key=_second)),
             tuple(Comment(src(a), src(b), inner, closed) for a, b, inner, closed in sorted(self.comments)),
-            tuple(Heading(level, words, anchor, setext, src(a), src(b))
-                  for level, words, anchor, setext, a, b in headings),
+            tuple(
+                Heading(level, words, anchor, setext, src(a), src(b)) for level, words, anchor, setext, a, b in headings
+            ),
             tuple(self.anchors),
             tuple(Link(k, norm[a:b], src(a), src(b)) for k, a, b in sorted(self.links, key=_second)),
             tuple((src(a), src(b)) for a, b in _merged(self.hidden)),
@@ -482,13 +495,16 @@ class _Builder:
                 else:
                     close = norm.find("-->", i + 4, b)
                     end = close + 3 if close >= 0 else b
-                    self.comments.append((i, end, norm[i + 4:close if close >= 0 else b], close >= 0))
+                    self.comments.append((i, end, norm[i + 4 : close if close >= 0 else b], close >= 0))
                 self.hidden.append((i, end))
                 pos = end
                 continue
             pos = i + 1
-            if i > last_gt or (norm.startswith("<?", i) and i > last_pi) \
-                    or (norm.startswith("<![CDATA[", i) and i > last_cdata):
+            if (
+                i > last_gt
+                or (norm.startswith("<?", i) and i > last_pi)
+                or (norm.startswith("<![CDATA[", i) and i > last_cdata)
+            ):
                 continue  # cannot close: no regex run to the end of the block
             m = HTML_TAG_RE.match(norm, i, b)
             if m is None:
@@ -541,5 +557,6 @@ def _slug(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return _ASCII_PUNCTUATION.sub("", text).replace(" ", "-")
-    return "".join(c for c in text if c in " -" or unicodedata.category(c)[0] in "LMN"
-                   or unicodedata.category(c) == "Pc").replace(" ", "-")
+    return "".join(
+        c for c in text if c in " -" or unicodedata.category(c)[0] in "LMN" or unicodedata.category(c) == "Pc"
+    ).replace(" ", "-")

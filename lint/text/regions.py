@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-
 from lint.model.document import Document, Region
 from lint.model.frontmatter_tree import field_name
 from lint.model.scalars import map_scalar
@@ -77,7 +76,7 @@ def _literal_newlines(value: str, starts: list[int], ends: list[int]) -> tuple[l
     pos = 0
     for m in _LITERAL_NEWLINE.finditer(value):
         i = m.start()
-        new_starts += starts[pos:i + 1]
+        new_starts += starts[pos : i + 1]
         new_ends += ends[pos:i]
         new_ends.append(ends[i + 1])
         pos = i + 2
@@ -118,8 +117,7 @@ def _coarse_regions(doc: Document, prose_fields: list[str]) -> list[Region]:
         start, end = entry.value_span
         inner = doc.text.find(value, start, end + 1)
         if inner >= 0:
-            out.append(Region(name, value, range(inner, inner + len(value)),
-                              range(inner + 1, inner + len(value) + 1)))
+            out.append(Region(name, value, range(inner, inner + len(value)), range(inner + 1, inner + len(value) + 1)))
         else:
             out.append(Region(name, value, [start] * len(value), [end] * len(value)))
     return out

@@ -21,8 +21,9 @@ def trie_regex(phrases: list[str]) -> str:
         node[""] = {}
 
     def build(node: dict) -> str:
-        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child)
-                    for char, child in sorted(node.items()) if char]
+        branches = [
+            (r"\s+" if char == " " else re.escape(char)) + build(child) for char, child in sorted(node.items()) if char
+        ]
         optional = "" in node
         if not branches:
             return ""
@@ -74,12 +75,11 @@ def quoted(text: str, a: int, b: int) -> bool:
         i = head.rfind(opening)
         if i < 0 or (opening == "'" and i > 0 and head[i - 1].isalpha()):
             continue  # an apostrophe, not a quote
-        if closing in head[i + 1:] and opening != closing:
+        if closing in head[i + 1 :] and opening != closing:
             continue
-        if opening == closing and head[i + 1:].count(opening) % 2:
+        if opening == closing and head[i + 1 :].count(opening) % 2:
             continue
         j = tail.find(closing)
         if j >= 0 and not (closing == "'" and j + 1 < len(tail) and tail[j + 1].isalpha()):
             return True
     return False
-

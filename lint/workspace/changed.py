@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from lint.workspace.config import ConfigError
 from lint.text.urls import normalise_url
+from lint.workspace.config import ConfigError
 
 
 def _git(cwd: Path, *args: str) -> str:

@@ -98,9 +98,14 @@ def _class_source(item: _Item) -> str:
     if op == sre_parse.NEGATE:
         return "^"
     if op == sre_parse.CATEGORY:
-        return {sre_parse.CATEGORY_DIGIT: r"\d", sre_parse.CATEGORY_NOT_DIGIT: r"\D",
-                sre_parse.CATEGORY_SPACE: r"\s", sre_parse.CATEGORY_NOT_SPACE: r"\S",
-                sre_parse.CATEGORY_WORD: r"\w", sre_parse.CATEGORY_NOT_WORD: r"\W"}[av]
+        return {
+            sre_parse.CATEGORY_DIGIT: r"\d",
+            sre_parse.CATEGORY_NOT_DIGIT: r"\D",
+            sre_parse.CATEGORY_SPACE: r"\s",
+            sre_parse.CATEGORY_NOT_SPACE: r"\S",
+            sre_parse.CATEGORY_WORD: r"\w",
+            sre_parse.CATEGORY_NOT_WORD: r"\W",
+        }[av]
     raise ValueError(op)
 
 
@@ -217,8 +222,10 @@ def regex_problem(pattern: str) -> str | None:
 
     try:
         if nested(parsed):
-            return ("a repeated group contains another unbounded repeat or alternation, which can "
-                    "take exponential time (catastrophic backtracking); rewrite it without nesting")
+            return (
+                "a repeated group contains another unbounded repeat or alternation, which can "
+                "take exponential time (catastrophic backtracking); rewrite it without nesting"
+            )
     except RecursionError:
         return "the regular expression is nested too deeply"
     return None
@@ -230,8 +237,20 @@ def unknown_key(key: str, known: list[str], where: str, what: str = "key") -> Co
     return ConfigError(f"{where}: unknown {what} `{key}`{hint}")
 
 
-CONFIG_KEYS = ("include", "exclude", "fail-on", "default-schema", "schema-dirs", "prose-fields", "literal-newlines",
-               "require-front-matter", "content-root", "per-file-ignores", "rules", "max-file-size")
+CONFIG_KEYS = (
+    "include",
+    "exclude",
+    "fail-on",
+    "default-schema",
+    "schema-dirs",
+    "prose-fields",
+    "literal-newlines",
+    "require-front-matter",
+    "content-root",
+    "per-file-ignores",
+    "rules",
+    "max-file-size",
+)
 
 
 def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
@@ -259,12 +278,12 @@ def from_mapping(raw: Any, path: Path | None, root: Path) -> Config:
         "exclude": lambda v: setattr(cfg, "exclude", _glob_list(v, "exclude", where)),
         "fail-on": lambda v: setattr(cfg, "fail_on", severity(v, "fail-on")),
         "default-schema": lambda v: setattr(cfg, "default_schema", _string(v, "default-schema", where)),
-        "schema-dirs": lambda v: setattr(cfg, "schema_dirs",
-                                         [root / p for p in _str_list(v, "schema-dirs", where)]),
+        "schema-dirs": lambda v: setattr(cfg, "schema_dirs", [root / p for p in _str_list(v, "schema-dirs", where)]),
         "prose-fields": lambda v: setattr(cfg, "prose_fields", _str_list(v, "prose-fields", where)),
         "literal-newlines": lambda v: setattr(cfg, "literal_newlines", boolean(v, "literal-newlines")),
-        "require-front-matter": lambda v: setattr(cfg, "require_front_matter",
-                                                  _glob_list(v, "require-front-matter", where)),
+        "require-front-matter": lambda v: setattr(
+            cfg, "require_front_matter", _glob_list(v, "require-front-matter", where)
+        ),
         "content-root": lambda v: setattr(cfg, "content_root", root / _string(v, "content-root", where)),
         "per-file-ignores": lambda v: setattr(cfg, "per_file_ignores", _per_file_ignores(v, where)),
         "rules": lambda v: setattr(cfg, "rules", _rules(v, where)),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from lint.workspace.config import Config, ConfigError
 from lint.workspace.globs import matcher
@@ -26,7 +26,7 @@ def _relative(path: str, base: str) -> str:
     real = os.path.realpath(path) if os.path.islink(path) else os.path.join(_realpath(folder), name)
     real_base = _realpath(base)
     if real.startswith(os.path.join(real_base, "")):
-        real = real[len(os.path.join(real_base, "")):]
+        real = real[len(os.path.join(real_base, "")) :]
     return real if os.sep == "/" else real.replace(os.sep, "/")
 
 
@@ -40,7 +40,7 @@ def display_path(path: Path, cwd: Path) -> str:
     """The path as findings print it: relative to the working folder when inside it."""
     absolute, base = os.path.abspath(path), os.path.join(os.path.abspath(cwd), "")
     if absolute.startswith(base):
-        absolute = absolute[len(base):]
+        absolute = absolute[len(base) :]
     return absolute if os.sep == "/" else absolute.replace(os.sep, "/")
 
 
@@ -90,13 +90,20 @@ def _git_ignored(files: list[str]) -> set[str]:
     if not files:
         return set()
     try:
-        top = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(files[0])), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, timeout=10)
+        top = subprocess.run(
+            ["git", "-C", os.path.dirname(os.path.abspath(files[0])), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         if top.returncode != 0:
             return set()
         top_dir = top.stdout.strip()
-        listed = subprocess.run(["git", "-C", top_dir, "ls-files", "-z", "--others", "--ignored",
-                                 "--exclude-standard", "--directory"], capture_output=True, timeout=60)
+        listed = subprocess.run(
+            ["git", "-C", top_dir, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
+            capture_output=True,
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError):
         return set()
     if listed.returncode != 0:
@@ -113,7 +120,7 @@ def _git_ignored(files: list[str]) -> set[str]:
         real = os.path.join(_realpath(folder), name)
         if not real.startswith(base):
             continue
-        rel = real[len(base):] if os.sep == "/" else real[len(base):].replace(os.sep, "/")
+        rel = real[len(base) :] if os.sep == "/" else real[len(base) :].replace(os.sep, "/")
         if rel in exact or rel.startswith(folders):
             ignored.add(path)
     return ignored
@@ -158,7 +165,7 @@ def discover(paths: list[Path], config: Config, cwd: Path, walk: Walk = walk_fil
             found.setdefault(display_path(given, cwd), os.fspath(given))
         elif given.is_dir():
             for path in walk(given, config):  # absolute and normalised: no abspath per file
-                display = path[len(base):] if path.startswith(base) else path
+                display = path[len(base) :] if path.startswith(base) else path
                 found.setdefault(display if os.sep == "/" else display.replace(os.sep, "/"), path)
         elif given.exists() or given.is_symlink():
             raise ConfigError(f"{given}: not a regular file or folder")

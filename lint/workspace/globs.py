@@ -8,8 +8,9 @@ the path's length), not by a backtracking regular expression: a glob from the co
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable, Literal
+from typing import Literal
 
 # Token kinds: ("lit", char), ("cls", compiled one-character class), ("seg",) = `*`,
 # ("any",) = `**`, ("dirs",) = `**/` (zero or more whole folders).
@@ -47,12 +48,13 @@ def _tokens(pattern: str) -> tuple[bool, tuple[_Token, ...]]:
             if j < 0:
                 out.append(("lit", c))
             else:
-                body = pattern[i + 1:j].replace("!", "^", 1)
+                body = pattern[i + 1 : j].replace("!", "^", 1)
                 try:
                     out.append(("cls", re.compile("[" + body + "]")))
                 except re.error as exc:
-                    raise GlobError(f"invalid character class `[{pattern[i + 1:j]}]` in glob "
-                                    f"{pattern!r}: {exc}") from None
+                    raise GlobError(
+                        f"invalid character class `[{pattern[i + 1 : j]}]` in glob {pattern!r}: {exc}"
+                    ) from None
                 i = j
         else:
             out.append(("lit", c))
@@ -103,8 +105,9 @@ def _regex(pattern: str) -> re.Pattern[str] | None:
     anchored, tokens = _tokens(pattern)
     if sum(1 for t in tokens if t[0] in _REGEX) > 1:
         return None
-    body = "".join(re.escape(t[1]) if t[0] == "lit" else t[1].pattern if t[0] == "cls" else _REGEX[t[0]]
-                   for t in tokens)
+    body = "".join(
+        re.escape(t[1]) if t[0] == "lit" else t[1].pattern if t[0] == "cls" else _REGEX[t[0]] for t in tokens
+    )
     return re.compile(("" if anchored else "(?:.*/)?") + body + "(?:/.*)?", re.S)
 
 

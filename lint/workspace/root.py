@@ -17,12 +17,12 @@ def content_root(config: Config, paths: list[Path], cwd: Path) -> Path:
     if config.path is not None:
         return config.path.parent.resolve()
     try:
-        top = subprocess.run(["git", "-C", str(cwd), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, timeout=10)
+        top = subprocess.run(
+            ["git", "-C", str(cwd), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10
+        )
         if top.returncode == 0 and top.stdout.strip():
             return Path(top.stdout.strip()).resolve()
     except (OSError, subprocess.SubprocessError):
         pass
     folders = [(p if p.is_dir() else p.parent).resolve() for p in paths] or [cwd.resolve()]
     return Path(os.path.commonpath([str(f) for f in folders]))
-

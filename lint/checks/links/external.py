@@ -18,11 +18,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from email.message import Message
 from pathlib import Path
-from typing import Iterable, Sequence
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from lint.model import jsonio
@@ -125,7 +125,7 @@ def _ascii_url(url: str) -> str:
     """Percent-encode spaces and non-ASCII characters; keep existing escapes."""
     parts = urlsplit(url)
     host = parts.netloc if parts.netloc.isascii() else parts.netloc.encode("idna").decode()
-    rest = quote(url[len(f"{parts.scheme}://{parts.netloc}"):], safe=_URL_SAFE)
+    rest = quote(url[len(f"{parts.scheme}://{parts.netloc}") :], safe=_URL_SAFE)
     return f"{parts.scheme}://{host}{rest}"
 
 
@@ -161,8 +161,7 @@ def _retry_after(headers: Message | None) -> float | None:
 
 def _status_attempt(status: int, headers: Message | None) -> _Attempt:
     retry = status in RETRY_STATUSES
-    return _Attempt(200 <= status < 400, status, f"HTTP {status}", retry,
-                    _retry_after(headers) if retry else None)
+    return _Attempt(200 <= status < 400, status, f"HTTP {status}", retry, _retry_after(headers) if retry else None)
 
 
 def _error_attempt(exc: BaseException, timeout: float) -> _Attempt:
@@ -243,19 +242,31 @@ class _Cache:
 
 
 def _valid_entry(entry: object) -> bool:
-    return (isinstance(entry, dict)
-            and type(entry.get("status")) is int
-            and isinstance(entry.get("checked"), (int, float))
-            and not isinstance(entry.get("checked"), bool))
+    return (
+        isinstance(entry, dict)
+        and type(entry.get("status")) is int
+        and isinstance(entry.get("checked"), (int, float))
+        and not isinstance(entry.get("checked"), bool)
+    )
 
 
 class ExternalChecker:
     """Check external http(s) links concurrently, with retries and an optional cache."""
 
-    def __init__(self, cache_file: Path | None = None, *, timeout: float = 10.0, workers: int = 8,
-                 retries: int = 2, backoff: float = 0.5, max_age: float = 86400.0,
-                 allow: Sequence[str] = (), deny: Sequence[str] = (), run_timeout: float = 300.0,
-                 user_agent: str = "hrlint (+link check)"):
+    def __init__(
+        self,
+        cache_file: Path | None = None,
+        *,
+        timeout: float = 10.0,
+        workers: int = 8,
+        retries: int = 2,
+        backoff: float = 0.5,
+        max_age: float = 86400.0,
+        allow: Sequence[str] = (),
+        deny: Sequence[str] = (),
+        run_timeout: float = 300.0,
+        user_agent: str = "hrlint (+link check)",
+    ):
         if timeout <= 0 or run_timeout <= 0:
             raise ValueError("timeout and run_timeout must be positive")
         if workers < 1 or retries < 0 or backoff < 0:
@@ -318,15 +329,15 @@ class ExternalChecker:
         if not keys:
             return {}
         stop = threading.Event()
-        pool = ThreadPoolExecutor(max_workers=min(self.workers, len(keys)),
-                                  thread_name_prefix="hrlint-link")
+        pool = ThreadPoolExecutor(max_workers=min(self.workers, len(keys)), thread_name_prefix="hrlint-link")
         futures = {pool.submit(self._check_one, key, stop): key for key in keys}
         done, _ = wait(futures, timeout=self.run_timeout)
         stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
-        return {key: future.result() if future in done
-                else LinkResult(key, None, None, "skipped: run time limit")
-                for future, key in futures.items()}
+        return {
+            key: future.result() if future in done else LinkResult(key, None, None, "skipped: run time limit")
+            for future, key in futures.items()
+        }
 
     def _check_one(self, url: str, stop: threading.Event) -> LinkResult:
         """Probe `url`, retrying transient failures with exponential backoff."""
@@ -337,7 +348,7 @@ class ExternalChecker:
                 if not attempt.retry or n == self.retries:
                     break
                 delay = attempt.retry_after
-                if stop.wait(self.backoff * 2 ** n if delay is None else delay):
+                if stop.wait(self.backoff * 2**n if delay is None else delay):
                     break
             return LinkResult(url, attempt.ok, attempt.status, attempt.detail)
         except Exception as exc:  # a bug must not sink the whole run

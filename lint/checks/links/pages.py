@@ -24,4 +24,3 @@ def known_pages(settings: dict[str, Any], root: Path) -> set[str]:
             if loc.tag.endswith("loc") and loc.text:
                 pages.add(normalise_url(loc.text.strip()))
     return pages
-

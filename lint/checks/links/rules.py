@@ -11,14 +11,14 @@ import re
 from urllib.parse import unquote
 
 from lint.checks.links.pages import known_pages
-from lint.store.index import article_of
-from lint.text.markdown import scan
-from lint.text.urls import normalise_text, normalise_title, normalise_url
-from lint.model.findings import Fix, Severity
 from lint.engine.analysis import Analysis, DocumentAnalysis
 from lint.engine.context import CORPUS_INDEX
 from lint.engine.registry import Example, Rule
 from lint.engine.sections import Section
+from lint.model.findings import Fix, Severity
+from lint.store.index import article_of
+from lint.text.markdown import scan
+from lint.text.urls import normalise_text, normalise_title, normalise_url
 from lint.workspace.config import ConfigError, regex_problem
 
 _RELATED = re.compile(r"^related_article([1-9][0-9]*)$")
@@ -42,8 +42,11 @@ _last: list = [None, []]  # (front matter, its blocks): the most recent document
 
 
 def _related_blocks(data: dict) -> list[tuple[int, str, dict]]:
-    out = [(int(m.group(1)), k, v) for k, v in data.items()
-           if isinstance(k, str) and (m := _RELATED.match(k)) and isinstance(v, dict)]
+    out = [
+        (int(m.group(1)), k, v)
+        for k, v in data.items()
+        if isinstance(k, str) and (m := _RELATED.match(k)) and isinstance(v, dict)
+    ]
     return sorted(out)
 
 
@@ -69,16 +72,28 @@ def _check_patterns(values: dict, where: str) -> None:
 
 _STRINGS = {"type": "array", "items": {"type": "string"}, "errorMessage": "must be a list of strings"}
 # The `links:` config section: pages outside the repository and external link checks.
-LINKS = Section("links", {
-    "known-urls": {**_STRINGS, "description": "site urls that exist outside the content tree"},
-    "sitemap": {"type": "string", "errorMessage": "must be a path", "description": "a sitemap.xml of the live site"},
-    "external-prefixes": {**_STRINGS, "description": "url prefixes served by another system (never reported)"},
-    "external-allow": {**_STRINGS, "description": "regular expressions: only matching external urls are requested"},
-    "external-deny": {**_STRINGS, "description": "regular expressions: matching external urls are never requested"},
-    "external-timeout": {"type": "number", "exclusiveMinimum": 0,
-                         "errorMessage": "must be a positive number of seconds",
-                         "description": "seconds to wait for one external url (default 10)"},
-}, paths=("sitemap",), check=_check_patterns)
+LINKS = Section(
+    "links",
+    {
+        "known-urls": {**_STRINGS, "description": "site urls that exist outside the content tree"},
+        "sitemap": {
+            "type": "string",
+            "errorMessage": "must be a path",
+            "description": "a sitemap.xml of the live site",
+        },
+        "external-prefixes": {**_STRINGS, "description": "url prefixes served by another system (never reported)"},
+        "external-allow": {**_STRINGS, "description": "regular expressions: only matching external urls are requested"},
+        "external-deny": {**_STRINGS, "description": "regular expressions: matching external urls are never requested"},
+        "external-timeout": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "errorMessage": "must be a positive number of seconds",
+            "description": "seconds to wait for one external url (default 10)",
+        },
+    },
+    paths=("sitemap",),
+    check=_check_patterns,
+)
 
 KNOWN_PAGES: Analysis[set[str]] = Analysis("the declared pages", lambda ctx: known_pages(ctx.section(LINKS), ctx.root))
 INBOUND: Analysis[dict[str, int]] = Analysis("inbound link counts", lambda ctx: ctx.get(CORPUS_INDEX).inbound())
@@ -111,7 +126,8 @@ class LinkRule(Rule):
 
 
 # The rules' examples: articles of a small content tree that link to `what-is-naloxone.md`.
-_NALOXONE = {"what-is-naloxone.md": """\
+_NALOXONE = {
+    "what-is-naloxone.md": """\
 ---
 id: 72023
 title: What is naloxone?
@@ -121,22 +137,29 @@ url: /learn/health-studies/questions/what-is-naloxone
 # What is naloxone?
 
 ## How to use it
-"""}
-_STRIPS = {"what-are-fentanyl-test-strips.md": """\
+"""
+}
+_STRIPS = {
+    "what-are-fentanyl-test-strips.md": """\
 ---
 id: 72026
 title: What are fentanyl test strips?
 subject: Health Studies
 url: /learn/health-studies/questions/what-are-fentanyl-test-strips
 ---
-"""}
+"""
+}
 
 
-def _linking(*blocks: str, head: str = "id: 72030\nurl: /learn/health-studies/questions/where-to-get-naloxone\n",
-             body: str = "") -> str:
+def _linking(
+    *blocks: str, head: str = "id: 72030\nurl: /learn/health-studies/questions/where-to-get-naloxone\n", body: str = ""
+) -> str:
     """An article with the given related_articleN blocks (their text, numbered from 1) and body."""
-    related = "".join(f"related_article{n}:\n" + "".join(f"  {line}\n" for line in block.strip().splitlines())
-                      for n, block in enumerate(blocks, 1) if block)
+    related = "".join(
+        f"related_article{n}:\n" + "".join(f"  {line}\n" for line in block.strip().splitlines())
+        for n, block in enumerate(blocks, 1)
+        if block
+    )
     text = "".join(line.strip() + "\n" for line in body.strip().splitlines())
     return f"---\n{head}{related}---\n{text}"
 
@@ -158,18 +181,25 @@ class Unresolved(LinkRule):
         (`links.known-urls`, `links.sitemap`, `links.external-prefixes`). The closest urls and
         titles are suggested.
     """
-    example_flagged = Example(_linking(_BLOCK.replace("what-is-naloxone", "what-is-narcan")), files=_NALOXONE,
-                              caption="The url the article had before it was renamed.")
-    example_passing = Example(_linking(_BLOCK, "url: /learn/sociology/questions/what-is-the-war-on-drugs"),
-                              files=_NALOXONE, config="""
+    example_flagged = Example(
+        _linking(_BLOCK.replace("what-is-naloxone", "what-is-narcan")),
+        files=_NALOXONE,
+        caption="The url the article had before it was renamed.",
+    )
+    example_passing = Example(
+        _linking(_BLOCK, "url: /learn/sociology/questions/what-is-the-war-on-drugs"),
+        files=_NALOXONE,
+        config="""
         links:
           known-urls: [/learn/sociology/questions/what-is-the-war-on-drugs]
-    """, caption="The current url, and a page of the site declared in the config.")
+    """,
+        caption="The current url, and a page of the site declared in the config.",
+    )
 
     def check(self, doc, ctx):
         known = self.known(ctx)
         index = ctx.get(CORPUS_INDEX)
-        for number, key, block, target in self.targets(doc, ctx):
+        for _, key, block, target in self.targets(doc, ctx):
             url = block["url"]
             if target is not None or normalise_url(url) in known or self.is_external(ctx, url):
                 continue
@@ -180,8 +210,14 @@ class Unresolved(LinkRule):
                 suggestions = same + [s for s in suggestions if s not in same]
             hint = f"; did you mean `{suggestions[0]}`?" if suggestions else ""
             start, end = doc.value_span((key, "url"))
-            yield self.report(doc, start, end, f"`{key}.url` matches no article in the content tree{hint}",
-                              field=f"{key}.url", suggestions=suggestions)
+            yield self.report(
+                doc,
+                start,
+                end,
+                f"`{key}.url` matches no article in the content tree{hint}",
+                field=f"{key}.url",
+                suggestions=suggestions,
+            )
 
 
 class IdMismatch(LinkRule):
@@ -192,8 +228,11 @@ class IdMismatch(LinkRule):
         different article than the one named. (An id that belongs to another article is
         `links/id-conflict`.) The target's id is suggested.
     """
-    example_flagged = Example(_linking(_BLOCK.replace("72023", "72024")), files=_NALOXONE,
-                              caption="No article has the id 72024; the one at the url has 72023.")
+    example_flagged = Example(
+        _linking(_BLOCK.replace("72023", "72024")),
+        files=_NALOXONE,
+        caption="No article has the id 72024; the one at the url has 72023.",
+    )
     example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
 
     def check(self, doc, ctx):
@@ -204,8 +243,14 @@ class IdMismatch(LinkRule):
             if any(a.path != target.path for a in other):
                 continue  # reported by links/id-conflict
             start, end = doc.value_span((key, "id"))
-            yield self.report(doc, start, end, f"`{key}.id` is {block.get('id')!r} but the article at its url "
-                              f"has id {target.id!r}", field=f"{key}.id", suggestions=[str(target.id)])
+            yield self.report(
+                doc,
+                start,
+                end,
+                f"`{key}.id` is {block.get('id')!r} but the article at its url has id {target.id!r}",
+                field=f"{key}.id",
+                suggestions=[str(target.id)],
+            )
 
 
 class IdConflict(LinkRule):
@@ -215,8 +260,11 @@ class IdConflict(LinkRule):
         The block names two different articles at once (one by id, one by url); one of them is
         wrong. The id of the article at the url is suggested.
     """
-    example_flagged = Example(_linking(_BLOCK.replace("72023", "72026")), files={**_NALOXONE, **_STRIPS},
-                              caption="72026 is the id of the test-strips article; the url is the naloxone article.")
+    example_flagged = Example(
+        _linking(_BLOCK.replace("72023", "72026")),
+        files={**_NALOXONE, **_STRIPS},
+        caption="72026 is the id of the test-strips article; the url is the naloxone article.",
+    )
     example_passing = Example(_linking(_BLOCK), files={**_NALOXONE, **_STRIPS})
 
     def check(self, doc, ctx):
@@ -226,10 +274,15 @@ class IdConflict(LinkRule):
             other = [a for a in ctx.get(CORPUS_INDEX).by_id.get(str(block.get("id")), []) if a.path != target.path]
             if other:
                 start, end = doc.value_span((key, "id"))
-                yield self.report(doc, start, end,
-                                  f"`{key}.id` {block.get('id')!r} belongs to `{other[0].url or other[0].path}`, "
-                                  f"not to the article at its url (id {target.id!r})",
-                                  field=f"{key}.id", suggestions=[str(target.id)])
+                yield self.report(
+                    doc,
+                    start,
+                    end,
+                    f"`{key}.id` {block.get('id')!r} belongs to `{other[0].url or other[0].path}`, "
+                    f"not to the article at its url (id {target.id!r})",
+                    field=f"{key}.id",
+                    suggestions=[str(target.id)],
+                )
 
 
 class TitleMismatch(LinkRule):
@@ -240,8 +293,11 @@ class TitleMismatch(LinkRule):
         When an article is retitled, every block that points at it shows the old title.
         Whitespace and quote styles are ignored.
     """
-    example_flagged = Example(_linking(_BLOCK.replace("title: What is naloxone?", "title: What is Narcan?")),
-                              files=_NALOXONE, caption="The target is now titled \"What is naloxone?\".")
+    example_flagged = Example(
+        _linking(_BLOCK.replace("title: What is naloxone?", "title: What is Narcan?")),
+        files=_NALOXONE,
+        caption='The target is now titled "What is naloxone?".',
+    )
     example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
     fix_safety = "safe"
     fix_note = """
@@ -258,8 +314,15 @@ class TitleMismatch(LinkRule):
                 continue
             start, end = doc.value_span((key, "title"))
             fix = _value_fix(doc, (key, "title"), title, target.title)
-            yield self.report(doc, start, end, f"`{key}.title` differs from the target's current title "
-                              f"\"{target.title}\"", field=f"{key}.title", suggestions=[target.title], fix=fix)
+            yield self.report(
+                doc,
+                start,
+                end,
+                f'`{key}.title` differs from the target\'s current title "{target.title}"',
+                field=f"{key}.title",
+                suggestions=[target.title],
+                fix=fix,
+            )
 
 
 def _value_fix(doc, path: tuple, old: str, new: str) -> Fix | None:
@@ -283,8 +346,11 @@ class SubjectMismatch(LinkRule):
         after a target moves to another subject the block goes stale. The target's subject is
         suggested.
     """
-    example_flagged = Example(_linking(_BLOCK.replace("subject: Health Studies", "subject: Sociology")),
-                              files=_NALOXONE, caption="The target is filed under Health Studies.")
+    example_flagged = Example(
+        _linking(_BLOCK.replace("subject: Health Studies", "subject: Sociology")),
+        files=_NALOXONE,
+        caption="The target is filed under Health Studies.",
+    )
     example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
 
     def check(self, doc, ctx):
@@ -294,8 +360,14 @@ class SubjectMismatch(LinkRule):
                 continue
             if _norm_text(subject) != _norm_text(target.subject):
                 start, end = doc.value_span((key, "subject"))
-                yield self.report(doc, start, end, f"`{key}.subject` is \"{subject}\" but the target's subject is "
-                                  f"\"{target.subject}\"", field=f"{key}.subject", suggestions=[target.subject])
+                yield self.report(
+                    doc,
+                    start,
+                    end,
+                    f'`{key}.subject` is "{subject}" but the target\'s subject is "{target.subject}"',
+                    field=f"{key}.subject",
+                    suggestions=[target.subject],
+                )
 
 
 class SelfLink(LinkRule):
@@ -304,8 +376,10 @@ class SelfLink(LinkRule):
     why = """
         A related link to the page the reader is on is a wasted slot (usually a copy-paste slip).
     """
-    example_flagged = Example(_linking(_BLOCK, head="id: 72023\nurl: /learn/health-studies/questions/what-is-naloxone\n"),
-                              caption="The naloxone article lists itself.")
+    example_flagged = Example(
+        _linking(_BLOCK, head="id: 72023\nurl: /learn/health-studies/questions/what-is-naloxone\n"),
+        caption="The naloxone article lists itself.",
+    )
     example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
 
     def check(self, doc, ctx):
@@ -326,9 +400,15 @@ class DuplicateTarget(LinkRule):
         compared normalised (case, trailing slash).
     """
     example_flagged = Example(_linking(_BLOCK, _BLOCK), files=_NALOXONE)
-    example_passing = Example(_linking(_BLOCK, _BLOCK.replace("72023", "72026").replace(
-        "What is naloxone?", "What are fentanyl test strips?").replace("what-is-naloxone", "what-are-fentanyl-test-strips")),
-        files={**_NALOXONE, **_STRIPS})
+    example_passing = Example(
+        _linking(
+            _BLOCK,
+            _BLOCK.replace("72023", "72026")
+            .replace("What is naloxone?", "What are fentanyl test strips?")
+            .replace("what-is-naloxone", "what-are-fentanyl-test-strips"),
+        ),
+        files={**_NALOXONE, **_STRIPS},
+    )
 
     def check(self, doc, ctx):
         seen: dict[str, str] = {}
@@ -338,8 +418,13 @@ class DuplicateTarget(LinkRule):
                 continue
             if normalise_url(url) in seen:
                 start, end = doc.value_span((key, "url"))
-                yield self.report(doc, start, end, f"`{key}` points at the same article as `{seen[normalise_url(url)]}`",
-                                  field=f"{key}.url")
+                yield self.report(
+                    doc,
+                    start,
+                    end,
+                    f"`{key}` points at the same article as `{seen[normalise_url(url)]}`",
+                    field=f"{key}.url",
+                )
             else:
                 seen[normalise_url(url)] = key
 
@@ -352,8 +437,11 @@ class NumberingGap(LinkRule):
         Templates usually read related_article1, 2, 3 ... in order and stop at the first gap, so
         the blocks after a gap are never shown.
     """
-    example_flagged = Example(_linking(_BLOCK).replace("related_article1:", "related_article2:"), files=_NALOXONE,
-                              caption="`related_article2` without `related_article1`.")
+    example_flagged = Example(
+        _linking(_BLOCK).replace("related_article1:", "related_article2:"),
+        files=_NALOXONE,
+        caption="`related_article2` without `related_article1`.",
+    )
     example_passing = Example(_linking(_BLOCK), files=_NALOXONE)
 
     def check(self, doc, ctx):
@@ -373,8 +461,11 @@ class DuplicateArticle(LinkRule):
         Ids, urls and file names identify articles; when two share one, links and the CMS pick one
         of them at random. Each article is told which other file holds the same value.
     """
-    example_flagged = Example(_linking(head="id: 72023\nurl: /learn/health-studies/questions/where-to-get-naloxone\n"),
-                              files=_NALOXONE, caption="A copy of the naloxone article that kept its `id`.")
+    example_flagged = Example(
+        _linking(head="id: 72023\nurl: /learn/health-studies/questions/where-to-get-naloxone\n"),
+        files=_NALOXONE,
+        caption="A copy of the naloxone article that kept its `id`.",
+    )
     example_passing = Example(_linking(), files=_NALOXONE)
 
     def prepare(self, ctx):
@@ -402,8 +493,9 @@ class DuplicateArticle(LinkRule):
             others = [a.path for a in table.get(norm(value), []) if a.path != rel]
             if others:
                 start, end = doc.value_span((key,))
-                yield self.report(doc, start, end, f"`{key}` {value!r} is also used by {', '.join(others[:3])}",
-                                  field=key)
+                yield self.report(
+                    doc, start, end, f"`{key}` {value!r} is also used by {', '.join(others[:3])}", field=key
+                )
 
 
 class BodyLink(LinkRule):
@@ -415,14 +507,25 @@ class BodyLink(LinkRule):
         match a heading of the target. Code is skipped. External http(s) links are checked only
         with `--check-external` (`links/external`).
     """
-    example_flagged = Example(_linking(body="""
+    example_flagged = Example(
+        _linking(
+            body="""
         Carry [naloxone](/learn/health-studies/questions/what-is-narcan) and read
         [how to use it](what-is-naloxone.md#how-to-give-it).
-    """), files=_NALOXONE, caption="A url from before a rename, and an anchor that matches no heading.")
-    example_passing = Example(_linking(body="""
+    """
+        ),
+        files=_NALOXONE,
+        caption="A url from before a rename, and an anchor that matches no heading.",
+    )
+    example_passing = Example(
+        _linking(
+            body="""
         Carry [naloxone](/learn/health-studies/questions/what-is-naloxone) and read
         [how to use it](what-is-naloxone.md#how-to-use-it).
-    """), files=_NALOXONE)
+    """
+        ),
+        files=_NALOXONE,
+    )
 
     def check(self, doc, ctx):
         for dest, start, end in body_links(doc):
@@ -442,12 +545,16 @@ class BodyLink(LinkRule):
         if path.startswith("/"):
             target = ctx.get(CORPUS_INDEX).find_url(path)
             if target is None:
-                if normalise_url(path) in self.known(ctx) or self.is_external(ctx, path) \
-                        or (ctx.root / path.lstrip("/")).exists():
+                if (
+                    normalise_url(path) in self.known(ctx)
+                    or self.is_external(ctx, path)
+                    or (ctx.root / path.lstrip("/")).exists()
+                ):
                     return None
                 return f"`{path}` matches no article url, declared page or file under the content root"
-            return None if not anchor or anchor in target.anchors else \
-                f"anchor `#{anchor}` matches no heading of `{path}`"
+            return (
+                None if not anchor or anchor in target.anchors else f"anchor `#{anchor}` matches no heading of `{path}`"
+            )
         file = (doc.path.parent / path).resolve()
         if not file.exists():
             return f"`{path}` does not exist (relative to {doc.display})"
@@ -473,10 +580,18 @@ class External(LinkRule):
         (24 h) in the content root's `.hrlint_cache/`. `links.external-allow` /
         `links.external-deny` (regexes) narrow what is requested.
     """
-    example_flagged = Example("See the [study](https://example.org/removed-page).\n", args=("--check-external",),
-                              caption="The server answers 404.", illustrative="needs the network")
-    example_passing = Example("See the [study](https://example.org/naloxone-trial).\n", args=("--check-external",),
-                              caption="The server answers 200.", illustrative="needs the network")
+    example_flagged = Example(
+        "See the [study](https://example.org/removed-page).\n",
+        args=("--check-external",),
+        caption="The server answers 404.",
+        illustrative="needs the network",
+    )
+    example_passing = Example(
+        "See the [study](https://example.org/naloxone-trial).\n",
+        args=("--check-external",),
+        caption="The server answers 200.",
+        illustrative="needs the network",
+    )
 
     def check(self, doc, ctx):
         if not ctx.check_external:
@@ -498,9 +613,12 @@ def _external_checker(ctx):
     from lint.checks.links.external import ExternalChecker
 
     settings = ctx.section(LINKS)
-    return ExternalChecker(None if not ctx.use_cache else ctx.root / ".hrlint_cache" / "external-v1.json",
-                           timeout=float(settings.get("external-timeout", 10)),
-                           allow=settings.get("external-allow", []), deny=settings.get("external-deny", []))
+    return ExternalChecker(
+        None if not ctx.use_cache else ctx.root / ".hrlint_cache" / "external-v1.json",
+        timeout=float(settings.get("external-timeout", 10)),
+        allow=settings.get("external-allow", []),
+        deny=settings.get("external-deny", []),
+    )
 
 
 EXTERNAL_CHECKER: Analysis = Analysis("the external link checker", _external_checker)
@@ -521,12 +639,20 @@ class Orphan(LinkRule):
         content tree (`hrlint audit` reports it), off in `check` by default; `--select
         links/orphan` turns it on.
     """
-    example_flagged = Example(_NALOXONE["what-is-naloxone.md"], path="what-is-naloxone.md",
-                              files={"where-to-get-naloxone.md": _linking()}, args=("--select", "links/orphan"),
-                              caption="No other article lists it as a related article.")
-    example_passing = Example(_NALOXONE["what-is-naloxone.md"], path="what-is-naloxone.md",
-                              files={"where-to-get-naloxone.md": _linking(_BLOCK)}, args=("--select", "links/orphan"),
-                              caption="`where-to-get-naloxone.md` lists it as a related article.")
+    example_flagged = Example(
+        _NALOXONE["what-is-naloxone.md"],
+        path="what-is-naloxone.md",
+        files={"where-to-get-naloxone.md": _linking()},
+        args=("--select", "links/orphan"),
+        caption="No other article lists it as a related article.",
+    )
+    example_passing = Example(
+        _NALOXONE["what-is-naloxone.md"],
+        path="what-is-naloxone.md",
+        files={"where-to-get-naloxone.md": _linking(_BLOCK)},
+        args=("--select", "links/orphan"),
+        caption="`where-to-get-naloxone.md` lists it as a related article.",
+    )
 
     def check(self, doc, ctx):
         rel = ctx.corpus_path(doc)
@@ -535,5 +661,17 @@ class Orphan(LinkRule):
             yield self.report(doc, 0, 0, "no article in the content tree links to this one")
 
 
-RULES = [Unresolved, IdMismatch, IdConflict, TitleMismatch, SubjectMismatch, SelfLink, DuplicateTarget,
-         NumberingGap, DuplicateArticle, BodyLink, External, Orphan]
+RULES = [
+    Unresolved,
+    IdMismatch,
+    IdConflict,
+    TitleMismatch,
+    SubjectMismatch,
+    SelfLink,
+    DuplicateTarget,
+    NumberingGap,
+    DuplicateArticle,
+    BodyLink,
+    External,
+    Orphan,
+]

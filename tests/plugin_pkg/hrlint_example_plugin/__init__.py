@@ -1,7 +1,7 @@
 """An example hrlint plugin: one rule, `example/no-todo`."""
 
-from lint.model.findings import Severity
 from lint.engine.registry import Rule
+from lint.model.findings import Severity
 
 
 class NoTodo(Rule):
